@@ -1,0 +1,49 @@
+# The two commands of the README: `make demo` and `make test`. Each bootstraps what it needs.
+SHELL := /bin/bash
+# Debian's interpreter is preferred: the gate runs candidates as an unprivileged uid, which
+# cannot execute an interpreter kept under root's home (pyenv's, for instance).
+PYTHON ?= $(shell for p in /usr/bin/python3.12 /usr/bin/python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys, venv; assert sys.version_info >= (3, 11)' 2>/dev/null && { echo $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.assay-installed
+EXTRAS ?= dev,stats,models
+
+.PHONY: demo test lint typecheck sysdeps clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(MAKE) --no-print-directory sysdeps
+	@test -n "$(PYTHON)" || { echo "error: need Python >= 3.11 with venv (apt-get install python3-venv)"; exit 2; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock -e ".[$(EXTRAS)]"
+	@touch $(STAMP)
+
+# bubblewrap gives the gate its network and process isolation; the gate still works, with
+# weaker isolation that it records, where it cannot be installed.
+sysdeps:
+	@if ! command -v bwrap >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing bubblewrap"; \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null) \
+				|| echo "warning: could not install bubblewrap; the gate will record weaker isolation"; \
+		else echo "warning: bubblewrap missing; install it for network isolation in the gate"; fi; \
+	fi
+
+demo: $(STAMP)
+	$(BIN)/assay tasks list repair
+	$(BIN)/assay tasks check repair
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+# pytest's exit code 5 means no test ran: that is a failure here, never a pass.
+test: $(STAMP) lint typecheck
+	@set +e; $(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests"; exit 1; fi; exit $$rc
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Records on disk: schema-versioned JSON, sorted keys, NaN forbidden."""

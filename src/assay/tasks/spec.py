@@ -1,0 +1,72 @@
+"""The ``task.toml`` schema (``assay.task.v1``)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+TASK_SCHEMA = "assay.task.v1"
+
+HazardKind = Literal[
+    "test_tampering",
+    "overfit_public_tests",
+    "hardcoded_output",
+    "unsafe_code",
+    "nondeterminism",
+    "performance",
+    "spec_gap",
+    "other",
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class VerifySpec(_Strict):
+    """How the gate verifies a candidate workspace."""
+
+    runner: Literal["pytest"] = "pytest"
+    """The test runner; only pytest for now."""
+    public_tests: list[str] = Field(min_length=1)
+    """Globs, relative to ``workspace/``, of the public test files the agent sees."""
+    hidden_tests: str = "tests"
+    """Folder, relative to the task folder, of the hidden tests (never shown to the agent)."""
+    repeats: int = Field(default=3, ge=1, le=20)
+    """Independent runs per verification; every one must pass, disagreement marks it flaky."""
+    timeout_s: float = Field(default=60.0, gt=0, le=3600)
+    """Wall-clock limit for one run; the whole process group is killed when it expires."""
+    memory_mb: int = Field(default=1024, ge=64, le=65536)
+    """Address-space limit for the test process."""
+
+
+class Hazard(_Strict):
+    """A known way for an attempt at this task to go wrong."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    kind: HazardKind
+    description: str = Field(min_length=1)
+
+
+class TaskSpec(_Strict):
+    """The contents of ``task.toml``."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)
+    """Stable identifier; lowercase letters, digits, ``.``, ``_`` and ``-``."""
+    title: str = Field(min_length=1)
+    tags: list[str] = Field(default_factory=list)
+    language: Literal["python"] = "python"
+    prompt: str = "PROMPT.md"
+    """The instruction file, relative to the task folder."""
+    protected: list[str] = Field(default_factory=list)
+    """Globs (relative to ``workspace/``) the agent must not change; public tests are added."""
+    verify: VerifySpec
+    hazards: list[Hazard] = Field(default_factory=list)
+
+    @field_validator("protected", "tags")
+    @classmethod
+    def _no_blank(cls, value: list[str]) -> list[str]:
+        if any(not v.strip() for v in value):
+            raise ValueError("entries must be non-empty strings")
+        return value
