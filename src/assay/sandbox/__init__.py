@@ -1,0 +1,1 @@
+"""Isolation of untrusted code: rlimits, an unprivileged uid, bubblewrap namespaces, timeouts."""

@@ -1,0 +1,296 @@
+"""The verification gate: ``verify(task, workspace) -> Verdict``.
+
+Completion is never the agent's word: a fresh folder is built from the candidate's files and
+the task's pristine tests, pytest runs under the sandbox ``repeats`` times, and the verdict
+passes only if every expected test (collected from the pristine tests with the reference
+solution) was reported passed over the authenticated channel by a session that finished
+normally, on every repeat, with nothing tampered. Stdout is never read for the verdict.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from assay.errors import InputError
+from assay.sandbox import process
+from assay.sandbox.isolation import SANDBOX_ROOT, Plan, plan_for
+from assay.sandbox.limits import UNPRIVILEGED_UID, Limits
+from assay.tasks.load import Task
+from assay.tasks.suite import BUNDLED_ROOT
+from assay.verify import protocol
+from assay.verify.channel import Channel
+from assay.verify.stage import HIDDEN_DIR, Staged, lock_down, overlay, stage
+from assay.verify.verdict import Outcome, Reason, RunRecord, SuiteCount, TestResult, Verdict
+
+Scope = Literal["all", "public"]
+_WORST: tuple[Outcome, ...] = ("missing", "error", "failed", "xpassed", "xfailed", "skipped")
+_EXCERPT = 4000
+_expected_cache: dict[tuple[str, str, Scope], list[str]] = {}
+
+
+@dataclass
+class _Run:
+    record: RunRecord
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    collected: list[str] | None = None
+    stderr: str = ""
+
+
+def _limits(task: Task) -> Limits:
+    v = task.spec.verify
+    return Limits(cpu_s=int(v.timeout_s) + 1, memory_mb=v.memory_mb)
+
+
+@contextmanager
+def _scratch() -> Iterator[Path]:
+    base = os.environ.get("ASSAY_TMPDIR")
+    path = Path(tempfile.mkdtemp(prefix="assay-verify-", dir=base))
+    try:
+        os.chmod(path, 0o711)  # the unprivileged uid must traverse it to reach its run folder
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _masks(task: Task) -> list[Path]:
+    """Hide the task folder (its solution and hidden tests) from code run in the sandbox."""
+    return [p for p in {task.root, BUNDLED_ROOT} if p.exists()]
+
+
+def _pytest_argv(root_in: str, test_files: list[str], *, collect_only: bool) -> list[str]:
+    argv = [
+        sys.executable, "-I", "-B", "-m", "pytest",
+        "-p", protocol.PLUGIN, "-p", "no:cacheprovider", "--noconftest",
+        "-c", f"{root_in}/{HIDDEN_DIR}/pytest.ini", f"--rootdir={root_in}",
+        "--import-mode=importlib", "-o", f"pythonpath={root_in}", "-o", "addopts=",
+        "-q", "--no-header", "-p", "no:stepwise",
+    ]
+    if collect_only:
+        argv.append("--collect-only")
+    return argv + test_files
+
+
+def _run_once(
+    task: Task, template: Path, staged: Staged, plan: Plan, scratch: Path, index: int,
+    *, collect_only: bool = False,
+) -> _Run:
+    rundir = scratch / f"run{index}"
+    workdir, logdir = rundir / "work", rundir / "log"
+    shutil.copytree(template, workdir)
+    logdir.mkdir()
+    lock_down(workdir, staged.test_files, UNPRIVILEGED_UID if plan.drop_uid else None)
+    os.chmod(rundir, 0o711)
+    root_in = SANDBOX_ROOT if plan.bwrap else str(workdir)
+    channel = Channel()
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": "/tmp" if plan.bwrap else str(workdir),
+        "LANG": "C.UTF-8",
+        "TMPDIR": "/tmp",
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+        protocol.ENV_FDS: channel.env_value,
+    }
+    argv = _pytest_argv(root_in, staged.test_files, collect_only=collect_only)
+    try:
+        exit_ = process.run(
+            argv, plan=plan, workdir=workdir, env=env, limits=_limits(task),
+            timeout_s=task.spec.verify.timeout_s, logdir=logdir, pass_fds=channel.child_fds,
+            masks=_masks(task), on_spawn=channel.start,
+        )
+    except BaseException:
+        channel.abandon()
+        raise
+    got = channel.finish()
+    run = _Run(record=RunRecord(
+        index=index, returncode=exit_.returncode, signal=exit_.signal_name,
+        timed_out=exit_.timed_out, duration_s=round(exit_.duration_s, 4), finished=False,
+        exitstatus=None, forged_lines=got.forged + int(got.overflow), tamper=[],
+        collect_errors=[],
+    ), stderr=exit_.stderr)
+    for msg in got.messages:
+        kind = msg.get("t")
+        if kind == "collected":
+            run.collected = [str(i) for i in msg.get("ids", [])]
+        elif kind == "test":
+            outcome = str(msg.get("outcome"))
+            run.outcomes[str(msg.get("id"))] = (
+                outcome if outcome in _WORST or outcome == "passed" else "error"  # type: ignore[assignment]
+            )
+            if msg.get("text"):
+                run.texts[str(msg.get("id"))] = str(msg["text"])
+        elif kind == "collect_error":
+            run.record.collect_errors.append(f"{msg.get('id')}: {msg.get('text', '')}"[-_EXCERPT:])
+        elif kind == "finish":
+            run.record.finished = True
+            run.record.exitstatus = int(msg.get("exitstatus", -1))
+            run.record.tamper.extend(str(t) for t in msg.get("tamper", []))
+    return run
+
+
+def expected_tests(task: Task, scope: Scope = "all", plan: Plan | None = None) -> list[str]:
+    """Collect the expected test ids from the pristine tests with the reference solution."""
+    key = (str(task.root), task.content_hash(), scope)
+    if key in _expected_cache:
+        return _expected_cache[key]
+    plan = plan or plan_for()
+    with _scratch() as scratch:
+        template = scratch / "template"
+        template.mkdir()
+        overlay(task.workspace, template)
+        overlay(task.solution, template)
+        staged = _stage_into(task, template, scratch / "staged", scope)
+        run = _run_once(task, scratch / "staged", staged, plan, scratch, 0, collect_only=True)
+    if not run.record.finished or run.collected is None or run.record.collect_errors:
+        detail = "; ".join(run.record.collect_errors) or run.stderr[-500:]
+        raise InputError.single(
+            task.root / "task.toml", "verify",
+            f"the pristine tests do not collect with the reference solution: {detail}",
+            "make the public and hidden tests importable against solution/",
+        )
+    if not run.collected:
+        raise InputError.single(task.root / "task.toml", "verify", "no tests collected",
+                                "add test functions to the test files")
+    _expected_cache[key] = run.collected
+    return run.collected
+
+
+def _stage_into(task: Task, workspace: Path, dest: Path, scope: Scope) -> Staged:
+    dest.mkdir()
+    return stage(task, workspace, dest, hidden=scope == "all")
+
+
+def _worst(outcomes: list[Outcome]) -> Outcome:
+    for o in _WORST:
+        if o in outcomes:
+            return o
+    return "passed"
+
+
+def verify(
+    task: Task,
+    workspace: str | Path,
+    *,
+    scope: Scope = "all",
+    repeats: int | None = None,
+    plan: Plan | None = None,
+    strict_protected: bool = True,
+) -> Verdict:
+    """Verify a candidate workspace against a task and return the verdict.
+
+    ``scope="public"`` runs only the public tests (what an agent's ``done`` may see).
+    With ``strict_protected`` a changed protected file fails the verdict by itself.
+    """
+    ws = Path(workspace)
+    if not ws.is_dir():
+        raise InputError.single(ws, "", "workspace folder not found", "give an existing folder")
+    start = time.monotonic()
+    plan = plan or plan_for()
+    n = repeats or task.spec.verify.repeats
+    expected = expected_tests(task, scope, plan)
+    with _scratch() as scratch:
+        staged = _stage_into(task, ws, scratch / "staged", scope)
+        workers = max(1, min(n, os.cpu_count() or 1))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            runs = list(pool.map(
+                lambda i: _run_once(task, scratch / "staged", staged, plan, scratch, i + 1),
+                range(n),
+            ))
+    return _decide(task, scope, expected, runs, staged, plan, strict_protected,
+                   time.monotonic() - start)
+
+
+def _decide(
+    task: Task, scope: Scope, expected: list[str], runs: list[_Run], staged: Staged,
+    plan: Plan, strict_protected: bool, duration: float,
+) -> Verdict:
+    reasons: list[Reason] = []
+
+    def flag(reason: Reason) -> None:
+        if reason not in reasons:
+            reasons.append(reason)
+
+    tests: list[TestResult] = []
+    flaky = False
+    for tid in expected:
+        per = [r.outcomes.get(tid, "missing") for r in runs]
+        worst = _worst(per)
+        if len(set(per)) > 1:
+            flaky = True
+        suite: Literal["public", "hidden"] = "hidden" if tid.startswith(HIDDEN_DIR + "/") else "public"
+        tests.append(TestResult(id=tid, suite=suite, outcome=worst, per_repeat=per))
+        if worst == "missing":
+            flag("tests_missing")
+        elif worst != "passed":
+            flag("tests_failed")
+    all_passed = all(t.outcome == "passed" for t in tests)
+    for r in runs:
+        rec = r.record
+        if rec.timed_out:
+            flag("timeout")
+        if rec.forged_lines:
+            flag("forged_messages")
+        if rec.tamper:
+            flag("tampering")
+        if rec.collect_errors:
+            flag("collect_error")
+        if not rec.finished:
+            flag("session_incomplete")
+        elif rec.exitstatus != 0 and all_passed:
+            flag("session_failed")
+        if rec.returncode != 0 and all_passed:
+            flag("nonzero_exit")
+        if r.collected is not None and set(r.collected) - set(expected):
+            flag("unexpected_tests")
+    if flaky:
+        flag("flaky")
+    if staged.protected_changed and strict_protected:
+        flag("protected_changed")
+    return Verdict(
+        task_id=task.id,
+        scope=scope,
+        passed=not reasons,
+        reasons=reasons,
+        public=_count(tests, "public"),
+        hidden=_count(tests, "hidden"),
+        tests=tests,
+        repeats=len(runs),
+        flaky=flaky,
+        failure_excerpt=_excerpt(tests, runs),
+        duration_s=round(duration, 4),
+        runs=[r.record for r in runs],
+        isolation=plan.describe(_limits(task)),
+        protected_changed=staged.protected_changed,
+        dropped_files=staged.dropped,
+        escaped_symlinks=staged.escaped_links,
+    )
+
+
+def _count(tests: list[TestResult], suite: str) -> SuiteCount:
+    mine = [t for t in tests if t.suite == suite]
+    return SuiteCount(passed=sum(t.outcome == "passed" for t in mine), total=len(mine))
+
+
+def _excerpt(tests: list[TestResult], runs: list[_Run]) -> str:
+    for t in tests:
+        if t.outcome != "passed":
+            for r in runs:
+                if t.id in r.texts:
+                    return f"{t.id}:\n{r.texts[t.id]}"[-_EXCERPT:]
+    for r in runs:
+        if r.record.collect_errors:
+            return r.record.collect_errors[0][-_EXCERPT:]
+        if not r.record.finished or r.record.tamper:
+            lines = [*r.record.tamper, r.stderr[-_EXCERPT:]]
+            return "\n".join(x for x in lines if x)[-_EXCERPT:]
+    return ""
