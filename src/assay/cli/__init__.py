@@ -1,0 +1,1 @@
+"""The ``assay`` command: one module per command group, registered in :mod:`assay.cli.app`."""

@@ -1,0 +1,48 @@
+"""Entry point of the ``assay`` command.
+
+Sub-command modules are imported here but import their heavy dependencies inside the
+command functions, so ``assay --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from assay import __version__
+from assay.cli import tasks, verify
+from assay.errors import InputError
+
+app = typer.Typer(
+    name="assay",
+    help="Honest, workflow-aware evaluation of coding agents.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(tasks.app, name="tasks")
+app.command("verify")(verify.verify_cmd)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"assay {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """Honest, workflow-aware evaluation of coding agents."""
+
+
+def main() -> None:
+    """Run the CLI; bad input exits 2 with file, field, problem and fix — never a traceback."""
+    try:
+        app()  # standalone: usage errors exit 2, typer.Exit codes pass through
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
