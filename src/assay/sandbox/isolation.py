@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -74,11 +75,19 @@ class Plan:
 
 
 def interpreter_paths() -> list[str]:
-    """Folders the sandboxed interpreter needs: its prefixes and every import path."""
-    paths = {sys.prefix, sys.base_prefix, *[p for p in sys.path if p and os.path.isdir(p)]}
-    real = {os.path.realpath(p) for p in paths} | {os.path.realpath(Path(sys.executable).parent)}
-    out = sorted(real | paths)
-    # Drop paths already inside another listed path, and ones the system binds cover.
+    """Folders the sandboxed interpreter needs: its prefixes, its libraries, and assay itself.
+
+    Only these are bound, not every ``sys.path`` entry: the caller's working folders (a repo's
+    tests, a task's solution) must stay invisible to candidate code.
+    """
+    import assay
+
+    wanted = {sys.prefix, sys.base_prefix, str(Path(sys.executable).parent)}
+    wanted |= {sysconfig.get_path(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+    wanted.add(str(Path(assay.__file__).resolve().parent.parent))
+    real = {os.path.realpath(p) for p in wanted if p and os.path.isdir(p)}
+    out = sorted(real | {os.path.abspath(p) for p in wanted if p and os.path.isdir(p)})
+    # Drop paths inside another listed path, and those the system binds already cover.
     keep = [p for p in out if not any(p != q and p.startswith(q + "/") for q in out)]
     return [p for p in keep if not p.startswith("/usr/") and p != "/usr"]
 

@@ -170,6 +170,11 @@ class _Gate:
             "funcs": {spec: _identity(_resolve(spec)) for spec in self._funcs},
             "modules": {m: id(sys.modules.get(m)) for m in _KEY_MODULES},
             "builtins": {k: id(v) for k, v in vars(builtins).items() if k != "_"},
+            "globals": {
+                f"{m}:{k}": id(v)
+                for m in ("assay.verify.plugin", "assay.verify.protocol", "hmac", "json")
+                for k, v in vars(sys.modules[m]).items()
+            },
         }
 
     def _diff_snapshot(self) -> list[str]:
@@ -183,11 +188,12 @@ class _Gate:
             found.append("plugin registered during the session")
         for group in ("hooks", "funcs", "modules"):
             found += [f"{group} changed: {k}" for k in before[group] if now[group][k] != before[group][k]]
-        found += [
-            f"builtin changed: {k}"
-            for k, v in before["builtins"].items()
-            if now["builtins"].get(k) != v
-        ]
+        for group in ("builtins", "globals"):
+            found += [
+                f"{group} changed: {k}" for k, v in before[group].items() if now[group].get(k) != v
+            ]
+        shadowed = sorted(k for k in vars(self) if callable(getattr(type(self), k, None)))
+        found += [f"gate method shadowed: {k}" for k in shadowed]
         return found
 
     def _check_item(self, item: pytest.Item) -> None:

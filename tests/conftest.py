@@ -1,0 +1,66 @@
+"""Shared fixtures: the bundled window-sums task and candidate workspaces built from it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from assay.tasks.load import Task, load_task
+from assay.tasks.suite import BUNDLED_ROOT
+
+REPO = Path(__file__).resolve().parent.parent
+ASSAY = [sys.executable, "-m", "assay.cli"]
+
+GOOD_BODY = '''
+def window_sums(values, size):
+    if size <= 0:
+        raise ValueError("size must be positive")
+    return [sum(values[i : i + size]) for i in range(len(values) - size + 1)]
+'''
+
+
+@pytest.fixture
+def task() -> Task:
+    return load_task(BUNDLED_ROOT / "repair" / "window-sums")
+
+
+@pytest.fixture
+def make_candidate(task: Task, tmp_path: Path) -> Callable[..., Path]:
+    """Build a workspace whose windows.py is ``prelude`` + a correct implementation."""
+
+    def build(prelude: str = "", body: str = GOOD_BODY, extra: dict[str, str] | None = None) -> Path:
+        ws = tmp_path / f"ws{len(list(tmp_path.iterdir()))}"
+        shutil.copytree(task.workspace, ws)
+        (ws / "windows.py").write_text(prelude + "\n" + body)
+        for rel, text in (extra or {}).items():
+            (ws / rel).parent.mkdir(parents=True, exist_ok=True)
+            (ws / rel).write_text(text)
+        return ws
+
+    return build
+
+
+@pytest.fixture
+def fast_task(task: Task, tmp_path: Path) -> Callable[..., Task]:
+    """A copy of window-sums with its own timeout and memory limit."""
+
+    def build(timeout_s: float = 4, memory_mb: int = 512) -> Task:
+        root = tmp_path / "fast-task"
+        shutil.copytree(task.root, root)
+        toml = (root / "task.toml").read_text()
+        toml = toml.replace("timeout_s = 30", f"timeout_s = {timeout_s}")
+        toml = toml.replace("memory_mb = 512", f"memory_mb = {memory_mb}")
+        (root / "task.toml").write_text(toml)
+        return load_task(root)
+
+    return build
+
+
+def run_assay(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    """Run the real ``assay`` command line."""
+    return subprocess.run([*ASSAY, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
