@@ -16,12 +16,12 @@ from assay.tasks.suite import BUNDLED_ROOT
 REPO = Path(__file__).resolve().parent.parent
 ASSAY = [sys.executable, "-m", "assay.cli"]
 
-GOOD_BODY = '''
+GOOD_BODY = """
 def window_sums(values, size):
     if size <= 0:
         raise ValueError("size must be positive")
     return [sum(values[i : i + size]) for i in range(len(values) - size + 1)]
-'''
+"""
 
 
 @pytest.fixture
@@ -33,7 +33,9 @@ def task() -> Task:
 def make_candidate(task: Task, tmp_path: Path) -> Callable[..., Path]:
     """Build a workspace whose windows.py is ``prelude`` + a correct implementation."""
 
-    def build(prelude: str = "", body: str = GOOD_BODY, extra: dict[str, str] | None = None) -> Path:
+    def build(
+        prelude: str = "", body: str = GOOD_BODY, extra: dict[str, str] | None = None
+    ) -> Path:
         ws = tmp_path / f"ws{len(list(tmp_path.iterdir()))}"
         shutil.copytree(task.workspace, ws)
         (ws / "windows.py").write_text(prelude + "\n" + body)

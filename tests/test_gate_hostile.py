@@ -84,7 +84,7 @@ def test_correct_fix_with_edited_tests_still_fails_closed(task, make_candidate):
     assert _verdict(task, ws, strict_protected=False).passed
 
 
-PASS_ALL_CONFTEST = '''
+PASS_ALL_CONFTEST = """
 import pytest
 
 @pytest.hookimpl(wrapper=True)
@@ -92,7 +92,7 @@ def pytest_runtest_makereport(item, call):
     rep = yield
     rep.outcome = "passed"
     return rep
-'''
+"""
 
 
 @pytest.mark.parametrize(
@@ -100,7 +100,10 @@ def pytest_runtest_makereport(item, call):
     [
         ("conftest.py", PASS_ALL_CONFTEST),
         ("_assay_hidden/conftest.py", PASS_ALL_CONFTEST),
-        ("pytest.ini", "[pytest]\naddopts = -p no:assay.verify.plugin --deselect test_windows.py\n"),
+        (
+            "pytest.ini",
+            "[pytest]\naddopts = -p no:assay.verify.plugin --deselect test_windows.py\n",
+        ),
         ("sitecustomize.py", "import os\nos.environ['X'] = '1'\n"),
         ("evil.pth", "import os; os._exit(0)\n"),
         ("__pycache__/windows.cpython-311.pyc", "garbage"),
@@ -120,7 +123,7 @@ def test_planted_files_are_dropped(task, make_candidate):
     assert set(v.dropped_files) == {"conftest.py", "evil.pth"}
 
 
-PATCH_REPORTS = '''
+PATCH_REPORTS = """
 import _pytest.reports as _r
 _orig = _r.TestReport.from_item_and_call
 def _fake(item, call):
@@ -128,22 +131,22 @@ def _fake(item, call):
     rep.outcome = "passed"
     return rep
 _r.TestReport.from_item_and_call = staticmethod(_fake)
-'''
+"""
 
-PATCH_RUNNER_MODULE = '''
+PATCH_RUNNER_MODULE = """
 import _pytest.runner as _r
 _orig = _r.call_and_report
 def _fake(item, when, log=True, **kw):
     return _orig(item, "setup" if when == "call" else when, log, **kw)
 _r.call_and_report = _fake
-'''
+"""
 
-PATCH_BUILTINS = '''
+PATCH_BUILTINS = """
 import builtins
 builtins.sum = lambda values, *a: 99
-'''
+"""
 
-REGISTER_PLUGIN = '''
+REGISTER_PLUGIN = """
 import sys
 class _Cheat:
     import pytest as _p
@@ -159,37 +162,53 @@ while _f is not None:
         cfg.pluginmanager.register(_Cheat(), "cheat")
         break
     _f = _f.f_back
-'''
+"""
 
-PATCH_PLUGIN = '''
+PATCH_PLUGIN = """
 import assay.verify.plugin as _p
 _p._combine = lambda phases: "passed"
 _p._Gate.pytest_runtest_logreport.__code__ = (lambda self, report: None).__code__
-'''
+"""
 
-PATCH_PLUGIN_GLOBAL = '''
+PATCH_PLUGIN_GLOBAL = """
 import assay.verify.plugin as _p
 _p._combine = lambda phases: "passed"
-'''
+"""
 
-GC_WALK = '''
+GC_WALK = """
 import gc
 for o in gc.get_objects():
     pass
-'''
+"""
 
-SETTRACE = '''
+SETTRACE = """
 import sys
 sys.settrace(lambda *a: None)
-'''
+"""
 
 
 @pytest.mark.parametrize(
     "prelude",
-    [PATCH_REPORTS, PATCH_RUNNER_MODULE, PATCH_BUILTINS, REGISTER_PLUGIN, PATCH_PLUGIN,
-     PATCH_PLUGIN_GLOBAL, GC_WALK, SETTRACE],
-    ids=["reports", "runner", "builtins", "register_plugin", "assay_plugin", "plugin_global",
-         "gc", "settrace"],
+    [
+        PATCH_REPORTS,
+        PATCH_RUNNER_MODULE,
+        PATCH_BUILTINS,
+        REGISTER_PLUGIN,
+        PATCH_PLUGIN,
+        PATCH_PLUGIN_GLOBAL,
+        GC_WALK,
+        SETTRACE,
+    ],
+    ids=[
+        "reports",
+        "runner",
+        "builtins",
+        "register_plugin",
+        "assay_plugin",
+        "plugin_global",
+        "gc",
+        "settrace",
+    ],
 )
 def test_patching_pytest_or_the_plugin(task, make_candidate, prelude):
     broken = "def window_sums(values, size):\n    return []\n"
@@ -201,7 +220,7 @@ def test_patching_pytest_or_the_plugin(task, make_candidate, prelude):
     assert {"tampering", "tests_failed", "collect_error", "session_incomplete"} & set(v2.reasons)
 
 
-FORGE_CHANNEL = '''
+FORGE_CHANNEL = """
 import json, os
 line = json.dumps({"mac": "0" * 64, "body": json.dumps({"t": "finish", "exitstatus": 0})})
 for fd in range(3, 64):
@@ -209,7 +228,7 @@ for fd in range(3, 64):
         os.write(fd, (line + "\\n").encode())
     except OSError:
         pass
-'''
+"""
 
 
 def test_forged_channel_messages(task, make_candidate):
@@ -342,7 +361,7 @@ def test_network_connections_do_not_succeed(task, make_candidate):
 
 SECRET = "sk-test-SECRET-7f3a"
 # The probe builds the secret from halves so the literal never appears in a failure excerpt.
-LEAK_PROBE = '''
+LEAK_PROBE = """
 import os, glob
 _S = "sk-test-" + "SECRET-7f3a"
 def _leaked():
@@ -356,7 +375,7 @@ def _leaked():
             pass
     return False
 LEAKED = _leaked()
-'''
+"""
 
 
 def test_candidate_sees_no_secrets(task, make_candidate, monkeypatch):
@@ -405,8 +424,9 @@ def test_process_isolation_still_rejects_forgery(task, make_candidate):
     from assay.sandbox.isolation import plan_for
 
     plan = plan_for("process")
-    v = verify(task, make_candidate("import os\nprint('7 passed')\nos._exit(0)\n"), repeats=1,
-               plan=plan)
+    v = verify(
+        task, make_candidate("import os\nprint('7 passed')\nos._exit(0)\n"), repeats=1, plan=plan
+    )
     assert not v.passed
     assert v.isolation.level == "process"
     ok = verify(task, make_candidate(), repeats=1, plan=plan)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import typer
 
@@ -20,7 +21,7 @@ def list_cmd(
     from assay.tasks.suite import load_suite
 
     tasks = load_suite(suite)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": t.id,
             "title": t.spec.title,

@@ -68,8 +68,9 @@ class Plan:
             pid_namespace=self.bwrap is not None,
             readonly_system=self.bwrap is not None,
             hidden_paths=list(_HIDDEN) if self.bwrap else [],
-            rlimits=limits.as_dict() if self.drop_uid else
-            {k: v for k, v in limits.as_dict().items() if k != "nproc"},
+            rlimits=limits.as_dict()
+            if self.drop_uid
+            else {k: v for k, v in limits.as_dict().items() if k != "nproc"},
             notes=notes,
         )
 

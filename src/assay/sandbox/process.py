@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -62,10 +63,8 @@ def _read_clipped(path: Path) -> str:
 
 def kill_group(pgid: int) -> None:
     """SIGKILL a whole process group; an already-empty group is fine."""
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def run(
@@ -101,7 +100,8 @@ def run(
             stderr=err,
             pass_fds=tuple(pass_fds),
             start_new_session=True,
-            preexec_fn=lambda: apply(limits, drop_uid=plan.drop_uid),
+            # Only setrlimit/setres[ug]id run between fork and exec: no locks are taken there.
+            preexec_fn=lambda: apply(limits, drop_uid=plan.drop_uid),  # noqa: PLW1509
         )
         if on_spawn is not None:
             on_spawn()

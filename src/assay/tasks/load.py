@@ -89,7 +89,7 @@ def list_files(root: Path) -> list[str]:
 
 _FIX_BY_TYPE = {
     "missing": "add the key to task.toml",
-    "extra_forbidden": "remove the key, or check its spelling against the task format in the README",
+    "extra_forbidden": "remove the key, or check its spelling against the README's task format",
     "string_pattern_mismatch": "use lowercase letters, digits, '.', '_' and '-' only",
     "literal_error": "use one of the allowed values",
     "too_short": "give at least one entry",
@@ -171,5 +171,10 @@ def load_task(path: str | Path) -> Task:
 
     globs = (*spec.protected, *spec.verify.public_tests)
     protected = tuple(f for f in ws_files if matches_any(f, globs))
-    return Task(root=root.resolve(), spec=spec, public_tests=public, hidden_tests=hidden,
-                protected_files=protected)
+    return Task(
+        root=root.resolve(),
+        spec=spec,
+        public_tests=public,
+        hidden_tests=hidden,
+        protected_files=protected,
+    )

@@ -12,7 +12,7 @@ BUNDLED_ROOT = Path(__file__).resolve().parent.parent / "suites"
 
 def bundled_suites() -> list[str]:
     """Names of the suites shipped with assay."""
-    return sorted(p.name for p in BUNDLED_ROOT.iterdir() if p.is_dir() and not p.name[0] in "._")
+    return sorted(p.name for p in BUNDLED_ROOT.iterdir() if p.is_dir() and p.name[0] not in "._")
 
 
 def resolve_suite(name_or_dir: str | Path) -> Path:

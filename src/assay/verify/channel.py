@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import select
@@ -63,10 +64,8 @@ class Channel:
     def abandon(self) -> None:
         """Release every descriptor when the child never started."""
         for fd in (self._key_r, self._res_w, self._res_r):
-            try:
+            with contextlib.suppress(OSError):
                 os.close(fd)
-            except OSError:
-                pass
 
     def _drain(self) -> None:
         buf = b""

@@ -70,11 +70,28 @@ def _masks(task: Task) -> list[Path]:
 
 def _pytest_argv(root_in: str, test_files: list[str], *, collect_only: bool) -> list[str]:
     argv = [
-        sys.executable, "-I", "-B", "-m", "pytest",
-        "-p", protocol.PLUGIN, "-p", "no:cacheprovider", "--noconftest",
-        "-c", f"{root_in}/{HIDDEN_DIR}/pytest.ini", f"--rootdir={root_in}",
-        "--import-mode=importlib", "-o", f"pythonpath={root_in}", "-o", "addopts=",
-        "-q", "--no-header", "-p", "no:stepwise",
+        sys.executable,
+        "-I",
+        "-B",
+        "-m",
+        "pytest",
+        "-p",
+        protocol.PLUGIN,
+        "-p",
+        "no:cacheprovider",
+        "--noconftest",
+        "-c",
+        f"{root_in}/{HIDDEN_DIR}/pytest.ini",
+        f"--rootdir={root_in}",
+        "--import-mode=importlib",
+        "-o",
+        f"pythonpath={root_in}",
+        "-o",
+        "addopts=",
+        "-q",
+        "--no-header",
+        "-p",
+        "no:stepwise",
     ]
     if collect_only:
         argv.append("--collect-only")
@@ -82,12 +99,17 @@ def _pytest_argv(root_in: str, test_files: list[str], *, collect_only: bool) -> 
 
 
 def _run_once(
-    task: Task, template: Path, staged: Staged, plan: Plan, scratch: Path, index: int,
-    *, collect_only: bool = False,
+    task: Task,
+    staged: Staged,
+    plan: Plan,
+    *,
+    scratch: Path,
+    index: int,
+    collect_only: bool = False,
 ) -> _Run:
     rundir = scratch / f"run{index}"
     workdir, logdir = rundir / "work", rundir / "log"
-    shutil.copytree(template, workdir)
+    shutil.copytree(staged.root, workdir)
     logdir.mkdir()
     lock_down(workdir, staged.test_files, UNPRIVILEGED_UID if plan.drop_uid else None)
     os.chmod(rundir, 0o711)
@@ -104,20 +126,36 @@ def _run_once(
     argv = _pytest_argv(root_in, staged.test_files, collect_only=collect_only)
     try:
         exit_ = process.run(
-            argv, plan=plan, workdir=workdir, env=env, limits=_limits(task),
-            timeout_s=task.spec.verify.timeout_s, logdir=logdir, pass_fds=channel.child_fds,
-            masks=_masks(task), on_spawn=channel.start,
+            argv,
+            plan=plan,
+            workdir=workdir,
+            env=env,
+            limits=_limits(task),
+            timeout_s=task.spec.verify.timeout_s,
+            logdir=logdir,
+            pass_fds=channel.child_fds,
+            masks=_masks(task),
+            on_spawn=channel.start,
         )
     except BaseException:
         channel.abandon()
         raise
     got = channel.finish()
-    run = _Run(record=RunRecord(
-        index=index, returncode=exit_.returncode, signal=exit_.signal_name,
-        timed_out=exit_.timed_out, duration_s=round(exit_.duration_s, 4), finished=False,
-        exitstatus=None, forged_lines=got.forged + int(got.overflow), tamper=[],
-        collect_errors=[],
-    ), stderr=exit_.stderr)
+    run = _Run(
+        record=RunRecord(
+            index=index,
+            returncode=exit_.returncode,
+            signal=exit_.signal_name,
+            timed_out=exit_.timed_out,
+            duration_s=round(exit_.duration_s, 4),
+            finished=False,
+            exitstatus=None,
+            forged_lines=got.forged + int(got.overflow),
+            tamper=[],
+            collect_errors=[],
+        ),
+        stderr=exit_.stderr,
+    )
     for msg in got.messages:
         kind = msg.get("t")
         if kind == "collected":
@@ -150,17 +188,22 @@ def expected_tests(task: Task, scope: Scope = "all", plan: Plan | None = None) -
         overlay(task.workspace, template)
         overlay(task.solution, template)
         staged = _stage_into(task, template, scratch / "staged", scope)
-        run = _run_once(task, scratch / "staged", staged, plan, scratch, 0, collect_only=True)
+        run = _run_once(task, staged, plan, scratch=scratch, index=0, collect_only=True)
     if not run.record.finished or run.collected is None or run.record.collect_errors:
         detail = "; ".join(run.record.collect_errors) or run.stderr[-500:]
         raise InputError.single(
-            task.root / "task.toml", "verify",
+            task.root / "task.toml",
+            "verify",
             f"the pristine tests do not collect with the reference solution: {detail}",
             "make the public and hidden tests importable against solution/",
         )
     if not run.collected:
-        raise InputError.single(task.root / "task.toml", "verify", "no tests collected",
-                                "add test functions to the test files")
+        raise InputError.single(
+            task.root / "task.toml",
+            "verify",
+            "no tests collected",
+            "add test functions to the test files",
+        )
     _expected_cache[key] = run.collected
     return run.collected
 
@@ -202,17 +245,34 @@ def verify(
         staged = _stage_into(task, ws, scratch / "staged", scope)
         workers = max(1, min(n, os.cpu_count() or 1))
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            runs = list(pool.map(
-                lambda i: _run_once(task, scratch / "staged", staged, plan, scratch, i + 1),
-                range(n),
-            ))
-    return _decide(task, scope, expected, runs, staged, plan, strict_protected,
-                   time.monotonic() - start)
+            runs = list(
+                pool.map(
+                    lambda i: _run_once(task, staged, plan, scratch=scratch, index=i + 1),
+                    range(n),
+                )
+            )
+    return _decide(
+        task,
+        runs,
+        scope=scope,
+        expected=expected,
+        staged=staged,
+        plan=plan,
+        strict_protected=strict_protected,
+        duration=time.monotonic() - start,
+    )
 
 
 def _decide(
-    task: Task, scope: Scope, expected: list[str], runs: list[_Run], staged: Staged,
-    plan: Plan, strict_protected: bool, duration: float,
+    task: Task,
+    runs: list[_Run],
+    *,
+    scope: Scope,
+    expected: list[str],
+    staged: Staged,
+    plan: Plan,
+    strict_protected: bool,
+    duration: float,
 ) -> Verdict:
     reasons: list[Reason] = []
 
@@ -227,7 +287,9 @@ def _decide(
         worst = _worst(per)
         if len(set(per)) > 1:
             flaky = True
-        suite: Literal["public", "hidden"] = "hidden" if tid.startswith(HIDDEN_DIR + "/") else "public"
+        suite: Literal["public", "hidden"] = (
+            "hidden" if tid.startswith(HIDDEN_DIR + "/") else "public"
+        )
         tests.append(TestResult(id=tid, suite=suite, outcome=worst, per_repeat=per))
         if worst == "missing":
             flag("tests_missing")

@@ -56,12 +56,26 @@ _KEY_FUNCS = (
     "pluggy._hooks:HookCaller.__call__",
     "assay.verify.protocol:sign",
 )
-_KEY_MODULES = ("pytest", "_pytest.runner", "_pytest.reports", "_pytest.python", "pluggy",
-                "assay.verify.plugin", "assay.verify.protocol", "builtins")
-_BLOCKED_EVENTS = frozenset({
-    "sys.settrace", "sys.setprofile", "gc.get_objects", "gc.get_referrers",
-    "gc.get_referents", "sys._current_frames",
-})
+_KEY_MODULES = (
+    "pytest",
+    "_pytest.runner",
+    "_pytest.reports",
+    "_pytest.python",
+    "pluggy",
+    "assay.verify.plugin",
+    "assay.verify.protocol",
+    "builtins",
+)
+_BLOCKED_EVENTS = frozenset(
+    {
+        "sys.settrace",
+        "sys.setprofile",
+        "gc.get_objects",
+        "gc.get_referrers",
+        "gc.get_referents",
+        "sys._current_frames",
+    }
+)
 _GUARDED_PACKAGES = frozenset({"_pytest", "pytest", "pluggy", "assay"})
 
 
@@ -139,14 +153,15 @@ class _Gate:
 
     def audit(self, event: str, args: tuple[Any, ...]) -> None:
         reason = None
-        if event in _BLOCKED_EVENTS:
-            reason = event
-        elif event.startswith("ctypes.") and not (event == "ctypes.dlopen" and args[0] is None):
+        if event in _BLOCKED_EVENTS or (
+            event.startswith("ctypes.") and not (event == "ctypes.dlopen" and args[0] is None)
+        ):
             reason = event
         elif event == "open" and isinstance(args[0], str | bytes):
             path = os.fsdecode(args[0])
             if path.startswith("/dev/fd/") or (
-                path.startswith("/proc/") and ("/fd/" in path or path.endswith(("/mem", "/environ")))
+                path.startswith("/proc/")
+                and ("/fd/" in path or path.endswith(("/mem", "/environ")))
             ):
                 reason = f"open {path}"
         elif event == "object.__setattr__":
@@ -187,7 +202,9 @@ class _Gate:
         if now["plugins"] - before["plugins"]:
             found.append("plugin registered during the session")
         for group in ("hooks", "funcs", "modules"):
-            found += [f"{group} changed: {k}" for k in before[group] if now[group][k] != before[group][k]]
+            found += [
+                f"{group} changed: {k}" for k in before[group] if now[group][k] != before[group][k]
+            ]
         for group in ("builtins", "globals"):
             found += [
                 f"{group} changed: {k}" for k, v in before[group].items() if now[group].get(k) != v

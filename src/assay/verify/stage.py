@@ -13,14 +13,19 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assay.tasks.globs import matches_any
 from assay.tasks.load import Task
 
 HIDDEN_DIR = "_assay_hidden"
 # Files that change how pytest or the interpreter starts: never taken from a candidate.
-_PLANTED_NAMES = frozenset({
-    "conftest.py", "pytest.ini", "sitecustomize.py", "usercustomize.py", ".pytest_cache",
-})
+_PLANTED_NAMES = frozenset(
+    {
+        "conftest.py",
+        "pytest.ini",
+        "sitecustomize.py",
+        "usercustomize.py",
+        ".pytest_cache",
+    }
+)
 _PLANTED_SUFFIXES = (".pth", ".pyc", ".pyo")
 _SKIP_DIRS = frozenset({"__pycache__", ".pytest_cache", ".git", HIDDEN_DIR})
 
@@ -124,7 +129,7 @@ def lock_down(root: Path, test_files: list[str], owner: int | None) -> None:
         return
     tests = {root / t for t in test_files} | {root / HIDDEN_DIR / "pytest.ini"}
     test_dirs = {p.parent for p in tests}
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, _, filenames in os.walk(root):
         d = Path(dirpath)
         if d == root / HIDDEN_DIR:
             os.chmod(d, 0o755)

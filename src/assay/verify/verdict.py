@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from assay.sandbox.isolation import Isolation
 
-VERDICT_SCHEMA = "assay.verdict.v1"
+VERDICT_SCHEMA: Final = "assay.verdict.v1"
 
 Reason = Literal[
     "tests_failed",
