@@ -12,6 +12,7 @@ import typer
 
 from assay import __version__
 from assay.cli import tasks, verify
+from assay.cli import serve
 from assay.errors import InputError
 
 app = typer.Typer(
@@ -23,6 +24,7 @@ app = typer.Typer(
 )
 app.add_typer(tasks.app, name="tasks")
 app.command("verify")(verify.verify_cmd)
+app.command("serve")(serve.serve_cmd)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,153 @@
+"""The replay script format (``assay.script.v1``) shared by the scripted model and ``assay serve``.
+
+A script lists, per task id, the turns a model answers in order; ``"*"`` is the default
+for tasks without their own list. JSON or TOML::
+
+    schema = "assay.script.v1"
+    model = "scripted"              # the model name replies report
+    on_exhausted = "stop"           # or "repeat_last"
+
+    [[tasks."window-sums"]]         # turn 0: a tool call, after two server errors
+    faults = ["http_500", { kind = "http", status = 429, retry_after_s = 0.5 }]
+    tool_calls = [{ name = "read_file", arguments = { path = "windows.py" } }]
+
+    [[tasks."window-sums"]]         # turn 1: plain text
+    text = "Done."
+
+    [[tasks."*"]]
+    text = "I cannot help with that."
+
+A turn is text and/or tool calls. ``raw_arguments`` sends argument text verbatim (to script
+malformed JSON); ``pad_to_bytes`` pads the text to an oversized reply of that many bytes.
+``faults`` are delivered, one per try, on the first tries of the turn; the reply comes on
+the try after the last fault. Fault kinds: ``http`` (``status``, optional
+``retry_after_s``), ``timeout`` (no answer for ``delay_s``), ``disconnect`` (connection
+closed without a response), ``garbage`` (a body that is not JSON), ``stream_cut`` (the
+response ends before it is complete). A string ``"http_NNN"`` is short for
+``{kind = "http", status = NNN}``, and ``"timeout"`` etc. for ``{kind = "timeout"}``.
+
+Turns are counted per conversation (the scripted model) or by the assistant messages in the
+request (``assay serve``). Past the last turn, ``on_exhausted = "stop"`` (the default)
+answers the text ``EXHAUSTED_TEXT`` with finish reason ``stop`` and no tool calls, so an
+agent loop ends its pass; ``"repeat_last"`` answers the last turn again (without faults).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from assay.models.fileio import read_mapping, validate
+
+SCRIPT_SCHEMA = "assay.script.v1"
+DEFAULT_TASK = "*"
+EXHAUSTED_TEXT = "[assay: script exhausted]"
+
+FaultKindName = Literal["http", "timeout", "disconnect", "garbage", "stream_cut"]
+_SHORT_HTTP = re.compile(r"^http_(\d{3})$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Fault(_Strict):
+    """A deliberate failure delivered instead of a reply."""
+
+    kind: FaultKindName
+    status: int = Field(default=500, ge=400, le=599)
+    """HTTP status of an ``http`` fault."""
+    retry_after_s: float | None = Field(default=None, ge=0)
+    """Sent as the ``Retry-After`` header of an ``http`` fault."""
+    delay_s: float = Field(default=30.0, ge=0, le=3600)
+    """How long a ``timeout`` fault keeps the client waiting (``assay serve`` only)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            match = _SHORT_HTTP.match(value)
+            return {"kind": "http", "status": int(match[1])} if match else {"kind": value}
+        return value
+
+
+class ScriptToolCall(_Strict):
+    """A tool call in a scripted turn."""
+
+    name: str = Field(min_length=1)
+    arguments: dict[str, Any] | None = None
+    """The arguments object; sent as JSON."""
+    raw_arguments: str | None = None
+    """Argument text sent verbatim instead of ``arguments`` (e.g. malformed JSON)."""
+    id: str | None = None
+    """The call id; ``call_<turn>_<n>`` when not given."""
+
+    @model_validator(mode="after")
+    def _one_form(self) -> ScriptToolCall:
+        if self.arguments is not None and self.raw_arguments is not None:
+            raise ValueError("give either arguments or raw_arguments, not both")
+        return self
+
+    def argument_text(self) -> str:
+        """Return the argument text as it goes over the wire."""
+        if self.raw_arguments is not None:
+            return self.raw_arguments
+        return json.dumps(self.arguments or {}, sort_keys=True)
+
+
+class Turn(_Strict):
+    """One scripted reply, and the faults delivered before it."""
+
+    text: str = ""
+    tool_calls: list[ScriptToolCall] = Field(default_factory=list)
+    finish_reason: Literal["stop", "tool_calls", "length"] | None = None
+    """Defaults to ``tool_calls`` when there are tool calls, else ``stop``."""
+    pad_to_bytes: int | None = Field(default=None, ge=0, le=1 << 30)
+    """Pad the text with filler up to this many bytes (an oversized reply)."""
+    faults: list[Fault] = Field(default_factory=list)
+
+    def reply_text(self) -> str:
+        """Return the text with any padding applied."""
+        missing = (self.pad_to_bytes or 0) - len(self.text.encode())
+        return self.text + ("x" * missing if missing > 0 else "")
+
+    def finish(self) -> Literal["stop", "tool_calls", "length"]:
+        """Return the finish reason of the reply."""
+        return self.finish_reason or ("tool_calls" if self.tool_calls else "stop")
+
+    def call_id(self, turn_index: int, position: int) -> str:
+        """Return the id of the tool call at ``position``."""
+        given = self.tool_calls[position].id
+        return given or f"call_{turn_index}_{position}"
+
+
+class Script(_Strict):
+    """A whole replay script."""
+
+    schema_: Literal["assay.script.v1"] = Field(alias="schema")
+    model: str = Field(default="scripted", min_length=1)
+    on_exhausted: Literal["stop", "repeat_last"] = "stop"
+    tasks: dict[str, list[Turn]] = Field(min_length=1)
+
+    def turn(self, task: str, index: int) -> Turn:
+        """Return the turn to play as turn ``index`` of ``task``, applying ``on_exhausted``."""
+        turns = self.tasks.get(task) or self.tasks.get(DEFAULT_TASK) or []
+        if index < len(turns):
+            return turns[index]
+        if self.on_exhausted == "repeat_last" and turns:
+            return turns[-1].model_copy(update={"faults": []})
+        return Turn(text=EXHAUSTED_TEXT, finish_reason="stop")
+
+
+def load_script(path: str | Path) -> Script:
+    """Read and validate a script file (``.json`` or ``.toml``); raise ``InputError``."""
+    return validate(Script, read_mapping(Path(path)), path)
+
+
+def count_words(text: str) -> int:
+    """Deterministic token stand-in for scripted usage: whitespace-separated words."""
+    return len(text.split())
