@@ -12,11 +12,8 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -25,6 +22,7 @@ from assay.errors import InputError
 from assay.sandbox import process
 from assay.sandbox.isolation import SANDBOX_ROOT, Plan, plan_for
 from assay.sandbox.limits import UNPRIVILEGED_UID, Limits
+from assay.sandbox.scratch import scratch_dir
 from assay.tasks.load import Task
 from assay.tasks.suite import BUNDLED_ROOT
 from assay.verify import protocol
@@ -50,17 +48,6 @@ class _Run:
 def _limits(task: Task) -> Limits:
     v = task.spec.verify
     return Limits(cpu_s=int(v.timeout_s) + 1, memory_mb=v.memory_mb)
-
-
-@contextmanager
-def _scratch() -> Iterator[Path]:
-    base = os.environ.get("ASSAY_TMPDIR")
-    path = Path(tempfile.mkdtemp(prefix="assay-verify-", dir=base))
-    try:
-        os.chmod(path, 0o711)  # the unprivileged uid must traverse it to reach its run folder
-        yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
 
 
 def _masks(task: Task) -> list[Path]:
@@ -182,7 +169,7 @@ def expected_tests(task: Task, scope: Scope = "all", plan: Plan | None = None) -
     if key in _expected_cache:
         return _expected_cache[key]
     plan = plan or plan_for()
-    with _scratch() as scratch:
+    with scratch_dir("assay-verify-") as scratch:
         template = scratch / "template"
         template.mkdir()
         overlay(task.workspace, template)
@@ -241,7 +228,7 @@ def verify(
     plan = plan or plan_for()
     n = repeats or task.spec.verify.repeats
     expected = expected_tests(task, scope, plan)
-    with _scratch() as scratch:
+    with scratch_dir("assay-verify-") as scratch:
         staged = _stage_into(task, ws, scratch / "staged", scope)
         workers = max(1, min(n, os.cpu_count() or 1))
         with ThreadPoolExecutor(max_workers=workers) as pool:

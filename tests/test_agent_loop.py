@@ -1,0 +1,261 @@
+"""The loop agent with scripted models: each scripted behaviour reproduces deterministically."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assay.agents.attempt import fresh_workspace, run_loop_attempt
+from assay.agents.config import LoopConfig
+from assay.agents.outcome import EXIT_CODES
+from assay.models.scripted import ScriptedModel
+
+FIXED = (
+    "def window_sums(values, size):\n"
+    "    if size <= 0:\n"
+    "        raise ValueError('size must be positive')\n"
+    "    return [sum(values[i : i + size]) for i in range(len(values) - size + 1)]\n"
+)
+NAIVE = (
+    "def window_sums(values, size):\n"
+    "    out = [sum(values[i : i + size]) for i in range(len(values) - size)]\n"
+    "    return out + [sum(values[-size:])]\n"
+)
+BUGGY_RANGE = "range(len(values) - size)]"
+FIXED_RANGE = "range(len(values) - size + 1)]"
+
+
+def call(name: str, **args: Any) -> dict[str, Any]:
+    return {"tool_calls": [{"name": name, "arguments": args}]}
+
+
+def action(name: str, **args: Any) -> dict[str, Any]:
+    body = json.dumps({"tool": name, "args": args})
+    return {"text": f"Next step.\n```action\n{body}\n```\n"}
+
+
+def script(tmp_path: Path, turns: list[dict[str, Any]], name: str = "s.json") -> ScriptedModel:
+    path = tmp_path / name
+    path.write_text(json.dumps({"schema": "assay.script.v1", "tasks": {"window-sums": turns}}))
+    return ScriptedModel.from_file(path)
+
+
+def attempt(task, tmp_path, model, **config: Any):
+    events: list[tuple[str, dict[str, Any]]] = []
+    ws = fresh_workspace(task, tmp_path / f"ws{len(list(tmp_path.glob('ws*')))}")
+    out = run_loop_attempt(
+        task,
+        model,
+        ws,
+        conversation="window-sums/1",
+        emit=lambda k, d: events.append((k, d)),
+        config=LoopConfig(**config),
+    )
+    return out, events
+
+
+def test_correct_fix_completes(task, tmp_path):
+    turns = [
+        call("list_dir"),
+        call("read_file", path="windows.py"),
+        call("edit_file", path="windows.py", old_string=BUGGY_RANGE, new_string=FIXED_RANGE),
+        call("done", summary="fixed the range"),
+    ]
+    out, events = attempt(task, tmp_path, script(tmp_path, turns))
+    assert out.result.outcome == "completed"
+    assert out.result.pass_reasons == ["completed"]
+    assert out.verdict.passed
+    assert out.result.tool_counts == {"list_dir": 1, "read_file": 1, "edit_file": 1, "done": 1}
+    assert out.result.model_calls == 4 and out.result.prompt_tokens > 0
+    assert out.result.load_act_ratio == 2.0
+    kinds = [k for k, _ in events]
+    assert kinds.count("model_call") == 4 and kinds[-1] == "verification"
+
+
+def test_naive_fix_passes_public_but_not_hidden(task, tmp_path):
+    turns = [call("write_file", path="windows.py", content=NAIVE), call("done")]
+    out, _ = attempt(task, tmp_path, script(tmp_path, turns))
+    assert out.result.outcome == "completed"  # the agent's done gate sees public tests only
+    assert out.result.last_public_verdict is not None
+    assert out.result.last_public_verdict.passed
+    assert not out.verdict.passed  # the hidden tests catch it
+    assert out.verdict.hidden.passed < out.verdict.hidden.total
+
+
+def test_editing_tests_is_refused(task, tmp_path):
+    turns = [
+        call("write_file", path="test_windows.py", content="def test_ok():\n    pass\n"),
+        call("edit_file", path="test_windows.py", old_string="[3, 5, 7]", new_string="[3, 5]"),
+        call("done"),
+    ]
+    out, events = attempt(task, tmp_path, script(tmp_path, turns), max_passes=2)
+    refusals = [d for k, d in events if k == "tool_call" and not d["ok"]]
+    assert any("protected" in d["output"] for d in refusals)
+    assert out.result.outcome != "completed"
+    assert not out.verdict.passed
+    assert out.verdict.protected_changed == []
+
+
+def test_stagnation(task, tmp_path):
+    turns = [call("read_file", path="windows.py")] * 3
+    out, _ = attempt(task, tmp_path, script(tmp_path, turns), max_passes=10, max_stale=3)
+    assert out.result.outcome == "stagnated"
+    assert len(out.result.pass_reasons) == 3
+    assert EXIT_CODES[out.result.outcome] == 3
+
+
+def test_recovery_after_feedback(task, tmp_path):
+    turns = [
+        call(
+            "write_file",
+            path="windows.py",
+            content="def window_sums(values, size):\n    return []\n",
+        ),
+        call("done"),
+        call("write_file", path="windows.py", content=FIXED),
+        call("done"),
+    ]
+    out, events = attempt(task, tmp_path, script(tmp_path, turns))
+    dones = [d for k, d in events if k == "tool_call" and d["tool"] == "done"]
+    assert [d["ok"] for d in dones] == [False, True]
+    assert "Verification FAILED" in dones[0]["output"]
+    assert "_assay_hidden" not in dones[0]["output"]  # hidden tests never reach the agent
+    assert out.result.outcome == "completed" and out.verdict.passed
+
+
+def test_endpoint_fault_is_a_fault(task, tmp_path):
+    turns = [{"faults": ["http_500"] * 10, "text": "never"}]
+    model = script(tmp_path, turns)
+    model._retrier.base_delay_s = 0.0  # keep the test fast; the retry cap still applies
+    out, events = attempt(task, tmp_path, model)
+    assert out.result.outcome == "fault"
+    assert out.result.fault and "500" in out.result.fault
+    assert any(k == "model_fault" for k, _ in events)
+    assert EXIT_CODES["fault"] == 1
+
+
+def test_text_protocol_and_format_errors(task, tmp_path):
+    turns = [
+        {"text": "I think I should look around."},  # no action block
+        {"text": "```action\n{not json}\n```"},  # bad JSON
+        action("frobnicate"),  # unknown tool
+        action("edit_file", path="windows.py", old_string=BUGGY_RANGE, new_string=FIXED_RANGE),
+        action("done"),
+    ]
+    out, events = attempt(
+        task, tmp_path, script(tmp_path, turns), protocol="text", max_format_errors=5
+    )
+    errors = [d["error"] for k, d in events if k == "format_error"]
+    assert len(errors) == 3
+    assert "valid tools" in errors[2]
+    assert out.result.format_errors == 3
+    assert out.result.outcome == "completed" and out.verdict.passed
+
+
+def test_consecutive_format_errors_end_the_pass(task, tmp_path):
+    turns = [{"text": '```action\n{"tool": 1}\n```'}] * 6
+    out, _ = attempt(
+        task, tmp_path, script(tmp_path, turns), protocol="text", max_passes=2, max_format_errors=3
+    )
+    assert out.result.pass_reasons == ["format_errors", "format_errors"]
+    assert out.result.outcome == "budget"
+
+
+def test_done_loop_guard(task, tmp_path):
+    out, _ = attempt(
+        task, tmp_path, script(tmp_path, [call("done")] * 10), max_passes=1, done_loop=3
+    )
+    assert out.result.pass_reasons == ["done_loop"]
+    assert out.result.done_calls == 3
+
+
+def test_end_of_pass_probe_completes(task, tmp_path):
+    turns = [call("write_file", path="windows.py", content=FIXED), {"text": "All good."}]
+    out, events = attempt(task, tmp_path, script(tmp_path, turns))
+    assert out.result.pass_reasons == ["completed"]
+    assert out.result.probes == 1 and out.result.done_calls == 0
+    assert any(k == "probe" and d["passed"] for k, d in events)
+
+
+def test_paths_are_confined(task, tmp_path):
+    turns = [
+        call("read_file", path="../../../../etc/passwd"),
+        call("write_file", path="/tmp/outside.txt", content="x"),
+        call("run", command=["bash", "-c", "id"]),
+        call("run", command=["python", "-c", "print(1)"]),
+        call("run", command=["python", "-m", "pytest", "-q", "test_windows.py"]),
+    ]
+    _, events = attempt(task, tmp_path, script(tmp_path, turns), max_passes=1)
+    outs = [d for k, d in events if k == "tool_call"]
+    assert "outside the workspace" in outs[0]["output"]
+    assert "outside the workspace" in outs[1]["output"]
+    assert "not allowed" in outs[2]["output"]
+    assert "FILE.py" in outs[3]["output"]
+    assert "exit code 1" in outs[4]["output"] and "failed" in outs[4]["output"]
+
+
+def test_memory_ablation_wipes_progress(task, tmp_path):
+    turns = [
+        call("write_file", path="PROGRESS.md", content="plan"),
+        {"text": "stop"},
+        call("read_file", path="PROGRESS.md"),
+    ]
+    _, events = attempt(task, tmp_path, script(tmp_path, turns), memory=False, max_passes=2)
+    reads = [d for k, d in events if k == "tool_call" and d["tool"] == "read_file"]
+    assert reads and "no such file" in reads[0]["output"]
+
+
+@pytest.mark.parametrize("elide", [True, False])
+def test_elision_of_passing_tests(task, tmp_path, elide):
+    import shutil
+
+    from assay.tasks.load import load_task
+
+    root = tmp_path / "task2"
+    shutil.copytree(task.root, root)
+    toml = (root / "task.toml").read_text().replace('["test_windows.py"]', '["test_*.py"]')
+    (root / "task.toml").write_text(toml)
+    (root / "workspace" / "test_more.py").write_text(
+        "import pytest\nfrom windows import window_sums\n\n"
+        "def test_bad_size():\n    with pytest.raises(ValueError):\n        window_sums([1], 0)\n"
+    )
+    turns = [
+        call("done"),
+        call("read_file", path="test_more.py"),
+        call("read_file", path="test_windows.py"),
+    ]
+    out, events = attempt(
+        load_task(root), tmp_path, script(tmp_path, turns), elide_passing=elide, max_passes=1
+    )
+    reads = [d["output"] for k, d in events if k == "tool_call" and d["tool"] == "read_file"]
+    assert out.result.elided_reads == (1 if elide else 0)
+    assert ("already pass" in reads[0]) is elide
+    assert "def test_three_windows" in reads[1]  # a failing test file is never elided
+
+
+def test_same_script_same_events(task, tmp_path):
+    turns = [
+        call("read_file", path="windows.py"),
+        call("edit_file", path="windows.py", old_string=BUGGY_RANGE, new_string=FIXED_RANGE),
+        call("done"),
+    ]
+
+    def strip(events):
+        return [
+            (
+                k,
+                {
+                    x: y
+                    for x, y in d.items()
+                    if "duration" not in x and "latency" not in x and x != "fingerprint"
+                },
+            )
+            for k, d in events
+        ]
+
+    a = attempt(task, tmp_path, script(tmp_path, turns, "a.json"))[1]
+    b = attempt(task, tmp_path, script(tmp_path, turns, "b.json"))[1]
+    assert strip(a) == strip(b)
