@@ -3,7 +3,8 @@
 System messages become the ``system`` parameter; tool calls are ``tool_use`` blocks and
 tool results go back as ``tool_result`` blocks in a user turn (consecutive messages of one
 role are merged, as the API wants alternating roles). Prompt tokens include cache reads
-and writes; ``cached`` counts the reads.
+and writes; ``cached`` counts the reads. ``temperature`` and ``seed`` are not sent: the
+Messages API of this SDK takes no sampling parameters.
 """
 
 from __future__ import annotations
@@ -116,8 +117,6 @@ class AnthropicModel:
                 {"name": t.name, "description": t.description, "input_schema": t.parameters}
                 for t in request.tools
             ]
-        if request.temperature is not None:
-            params["temperature"] = request.temperature
         return params
 
     def _once(self, request: Request) -> Reply:

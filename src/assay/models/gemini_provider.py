@@ -75,6 +75,16 @@ def wire_contents(messages: tuple[Message, ...]) -> tuple[str, list[gt.Content]]
     return "\n\n".join(system), out
 
 
+def _body_size(response: gt.GenerateContentResponse) -> int:
+    # The SDK keeps the response headers but not the body; without a Content-Length the
+    # re-serialized response is the nearest measure.
+    http = response.sdk_http_response
+    headers = {k.lower(): v for k, v in ((http.headers or {}) if http else {}).items()}
+    if headers.get("content-length", "").isdigit():
+        return int(headers["content-length"])
+    return len(response.model_dump_json(exclude_none=True).encode())
+
+
 class GeminiModel:
     """A Gemini model; thread-safe (the SDK client is)."""
 
@@ -190,8 +200,7 @@ class GeminiModel:
         else:
             raw = candidate.finish_reason.value if candidate.finish_reason else ""
             finish = FINISH.get(raw, "other")
-        http = response.sdk_http_response
-        nbytes = len(http.body.encode()) if http and http.body else 0
+        nbytes = _body_size(response)
         text, clipped = clip_text("".join(texts))
         return Reply(
             text=text,

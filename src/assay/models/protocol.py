@@ -69,15 +69,27 @@ class ModelFault(Exception):
         fields = f"{self.kind!r}, {self.detail!r}, status={self.status!r}"
         return f"ModelFault({fields}, attempts={self.attempts})"
 
-    def with_attempts(self, kind: FaultKind, attempts: int) -> ModelFault:
-        """Return a copy of this fault with a new kind and attempt count."""
+    def __reduce__(self) -> tuple[object, ...]:
+        # Faults cross process boundaries (distributed runs); keep every field.
+        return (_rebuild, (self.kind, self.detail, self.status, self.attempts, self.retry_after_s))
+
+    def with_attempts(
+        self, kind: FaultKind, attempts: int, detail: str | None = None
+    ) -> ModelFault:
+        """Return a copy of this fault with a new kind, attempt count and (maybe) detail."""
         return ModelFault(
             kind,
-            self.detail,
+            self.detail if detail is None else detail,
             status=self.status,
             attempts=attempts,
             retry_after_s=self.retry_after_s,
         )
+
+
+def _rebuild(
+    kind: FaultKind, detail: str, status: int | None, attempts: int, retry_after_s: float | None
+) -> ModelFault:
+    return ModelFault(kind, detail, status=status, attempts=attempts, retry_after_s=retry_after_s)
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:

@@ -95,9 +95,8 @@ class Retrier:
                 wait, why = self._next_wait(fault, attempt, waited, rng)
                 if wait is None:
                     self._report(attempt, "exhausted", fault, latency, 0.0)
-                    gave_up = fault.with_attempts("exhausted", attempt)
-                    gave_up.detail = f"{why}; last fault: {fault.detail}"
-                    raise gave_up from fault
+                    detail = f"{why}; last fault: {fault.detail}"
+                    raise fault.with_attempts("exhausted", attempt, detail) from fault
                 self._report(attempt, "transient", fault, latency, wait)
                 self._sleep(wait)
                 waited += wait

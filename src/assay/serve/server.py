@@ -26,7 +26,7 @@ from assay.serve import wire
 
 MAX_BODY = 64 << 20
 """Request bodies above this are refused (413) rather than read into memory."""
-KEEP_REQUESTS = 1000
+KEEP_REQUESTS = 200
 SECRET_HEADERS = frozenset({"authorization", "x-api-key", "x-goog-api-key", "api-key"})
 GARBAGE = b"<html><body>502 upstream hiccup</body></html> {not json"
 
@@ -81,21 +81,22 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         """Answer one chat completion, or deliver its scripted fault."""
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            self.close_connection = True  # the unread body must not be taken for a request
+            self._json(413, _error("request body too large", "invalid_request_error"))
+            return
+        raw = self.rfile.read(length)
         if self.path.split("?")[0].rstrip("/") not in ("/v1/chat/completions", "/chat/completions"):
             self._json(404, _error(f"no route {self.path}", "not_found"))
             return
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            self._json(413, _error("request body too large", "invalid_request_error"))
-            return
         try:
-            body = json.loads(self.rfile.read(length) or b"null")
+            body = json.loads(raw or b"null")
         except ValueError:
             body = None
         if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
-            self._json(
-                400, _error("body must be a JSON object with messages", "invalid_request_error")
-            )
+            message = "body must be a JSON object with messages"
+            self._json(400, _error(message, "invalid_request_error"))
             return
         self._answer(body)
 
@@ -118,25 +119,24 @@ class Handler(BaseHTTPRequestHandler):
                 "body": body,
             }
         )
-        if fault is not None:
-            self._fault(fault, stream)
-            return
         model = body.get("model")
         if not isinstance(model, str):
             model = self.server.script.model
         use = wire.usage(messages, turn)
-        if not stream:
+        if fault is None and not stream:
             self._json(200, wire.completion(turn, index, model, use))
             return
         options = body.get("stream_options")
         include = isinstance(options, dict) and bool(options.get("include_usage"))
-        events = [
-            json.dumps(c).encode()
-            for c in wire.chunks(turn, index, model, use if include else None)
-        ]
-        self._sse([*events, b"[DONE]"])
+        chunks = wire.chunks(turn, index, model, use if include else None)
+        events = [json.dumps(c).encode() for c in chunks]
+        if fault is None:
+            self._sse([*events, b"[DONE]"])
+        else:
+            # A cut stream sends the first half of the chunks, never the finish reason.
+            self._fault(fault, stream, events[: max(1, (len(events) - 1) // 2)])
 
-    def _fault(self, fault: Fault, stream: bool) -> None:
+    def _fault(self, fault: Fault, stream: bool, cut: list[bytes]) -> None:
         if fault.kind == "http":
             headers = (
                 {} if fault.retry_after_s is None else {"Retry-After": f"{fault.retry_after_s:g}"}
@@ -153,21 +153,8 @@ class Handler(BaseHTTPRequestHandler):
                 self._sse([b"{not json at all", b"[DONE]"])
             else:
                 self._raw(200, GARBAGE, "application/json")
-        elif stream:  # stream_cut: a role chunk and a partial delta, then the connection drops
-            start = {
-                "id": "chatcmpl-assay-cut",
-                "object": "chat.completion.chunk",
-                "created": 0,
-                "model": self.server.script.model,
-                "choices": [
-                    {
-                        "index": 0,
-                        "delta": {"role": "assistant", "content": "partial"},
-                        "finish_reason": None,
-                    }
-                ],
-            }
-            self._sse([json.dumps(start).encode()])
+        elif stream:  # stream_cut: part of the reply, then the connection drops
+            self._sse(cut)
         else:  # stream_cut without streaming: promise a longer body than is sent
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
@@ -252,6 +239,9 @@ class RunningServer:
 def start_server(script: Script, host: str = "127.0.0.1", port: int = 0) -> RunningServer:
     """Bind ``host:port`` (0 picks a free port) and serve ``script`` on a daemon thread."""
     server = ScriptServer(script, (host, port))
-    thread = threading.Thread(target=server.serve_forever, name="assay-serve", daemon=True)
+    # A short poll interval makes close() prompt (shutdown waits for the next poll).
+    thread = threading.Thread(
+        target=server.serve_forever, args=(0.05,), name="assay-serve", daemon=True
+    )
     thread.start()
     return RunningServer(server, thread)
