@@ -24,7 +24,7 @@ from assay.agents.actions import (
 )
 from assay.agents.config import LoopConfig
 from assay.agents.outcome import Outcome, PassReason
-from assay.agents.tools import ACT_TOOLS, LOAD_TOOLS, SPECS, Toolbox
+from assay.agents.tools import ACT_TOOLS, SPECS, Toolbox, load_act_ratio
 from assay.agents.workspace import MEMORY_FILE, Workspace, clip_output
 from assay.models.protocol import Model, ModelFault
 from assay.models.types import META_CONVERSATION, META_TASK, Message, Request, ToolCall
@@ -74,9 +74,7 @@ class AgentResult:
     @property
     def load_act_ratio(self) -> float | None:
         """Reads and listings per write or edit; None when nothing was written."""
-        load = sum(v for k, v in self.tool_counts.items() if k in LOAD_TOOLS)
-        act = sum(v for k, v in self.tool_counts.items() if k in ACT_TOOLS)
-        return round(load / act, 3) if act else None
+        return load_act_ratio(self.tool_counts)
 
 
 class _PassEnd(Exception):

@@ -69,6 +69,13 @@ SPECS: dict[str, ToolSpec] = {
 }
 
 
+def load_act_ratio(counts: dict[str, int]) -> float | None:
+    """Reads and listings per write or edit (the stagnation signature); None without writes."""
+    load = sum(v for k, v in counts.items() if k in LOAD_TOOLS)
+    act = sum(v for k, v in counts.items() if k in ACT_TOOLS)
+    return round(load / act, 3) if act else None
+
+
 @dataclass
 class ToolStats:
     """What the tools did during one attempt."""
