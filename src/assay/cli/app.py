@@ -12,6 +12,7 @@ import typer
 
 from assay import __version__
 from assay.cli import tasks, verify
+from assay.cli import claims, stats
 from assay.cli import serve
 from assay.errors import InputError
 
@@ -24,6 +25,8 @@ app = typer.Typer(
 )
 app.add_typer(tasks.app, name="tasks")
 app.command("verify")(verify.verify_cmd)
+app.add_typer(stats.app, name="stats")
+app.add_typer(claims.app, name="claims")
 app.command("serve")(serve.serve_cmd)
 
 

@@ -1,0 +1,28 @@
+"""Pre-registered claims decided by a gate that fails closed.
+
+- ``spec``     — :class:`ClaimSpec` (declared before running) and :class:`ClaimResult`;
+- ``data``     — attempt rows and their reduction to paired units (tasks or clusters);
+- ``csvrows``  — rows from a CSV file, with errors naming file, line and column;
+- ``evidence`` — the bounds and p-values one claim is decided on;
+- ``ledger``   — the append-only ledger of looks;
+- ``gate``     — the decision, with Holm across the family of claims.
+"""
+
+from assay.claims.csvrows import read_rows
+from assay.claims.data import Row
+from assay.claims.gate import Flag, evaluate_claim, evaluate_family
+from assay.claims.ledger import LookLedger, LookRecord
+from assay.claims.spec import ClaimResult, ClaimSpec, Reason
+
+__all__ = [
+    "ClaimResult",
+    "ClaimSpec",
+    "Flag",
+    "LookLedger",
+    "LookRecord",
+    "Reason",
+    "Row",
+    "evaluate_claim",
+    "evaluate_family",
+    "read_rows",
+]

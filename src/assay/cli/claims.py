@@ -1,0 +1,131 @@
+"""``assay claims``: decide pre-registered claims with a gate that fails closed.
+
+Commands are sub-commands (``assay claims evaluate``) so that evaluation straight from run
+directories can join them without changing what exists.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import typer
+
+if TYPE_CHECKING:
+    from assay.claims import ClaimResult
+
+app = typer.Typer(
+    help="Decide pre-registered claims; a claim without enough evidence fails closed.",
+    no_args_is_help=True,
+)
+
+
+@app.command(
+    "evaluate",
+    help="Decide whether TREATMENT beats CONTROL by more than the margin on DATA.csv."
+    "\n\nSupported only if the one-sided lower bound exceeds margin + budgets, the sign test"
+    " and Holm's adjustment pass, and nothing is flagged; otherwise fail-closed with a"
+    " reason. Exit 0 supported, 1 fail-closed, 2 bad input.",
+)
+def evaluate_cmd(
+    data: Path = typer.Argument(
+        ...,
+        metavar="DATA.csv",
+        help="Attempt rows: columns task, arm, attempt, value and optionally cluster. A value"
+        " is a number, or 'error' / 'timeout' (counted as a failure: the metric's worst value).",
+    ),
+    *,
+    treatment: str = typer.Option(..., "--treatment", help="The arm claimed to be better."),
+    control: str = typer.Option(..., "--control", help="The arm it is compared against."),
+    metric: str = typer.Option("success", "--metric", help="Name of the metric in DATA."),
+    claim_id: str | None = typer.Option(
+        None, "--id", help="Claim id for the ledger (default: TREATMENT-vs-CONTROL-METRIC)."
+    ),
+    direction: Literal["greater", "less"] = typer.Option(
+        "greater", "--direction", help="'less' when a lower metric is better (cost, time)."
+    ),
+    margin: float = typer.Option(0.05, "--margin", help="Smallest gain worth claiming (δ0)."),
+    transport: float = typer.Option(
+        0.0, "--transport-budget", help="Allowance for the gain not carrying over elsewhere."
+    ),
+    audit: float = typer.Option(
+        0.0, "--audit-budget", help="Allowance for measurement distorting the gain."
+    ),
+    alpha: float = typer.Option(0.025, "--alpha", help="One-sided error rate."),
+    min_n: int = typer.Option(2, "--min-n", help="Fewest tasks (or clusters) to decide on."),
+    looks: int = typer.Option(1, "--looks", help="Planned looks at the data; alpha is split."),
+    low: float = typer.Option(0.0, "--min-value", help="Lowest possible metric value."),
+    high: float = typer.Option(1.0, "--max-value", help="Highest possible metric value."),
+    ledger: Path | None = typer.Option(
+        None, "--ledger", help="Append-only JSONL ledger of looks; enforces --looks."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the claim record as JSON."),
+) -> None:
+    """Decide one claim on a CSV of attempts (help text in the decorator, to wrap cleanly)."""
+    from pydantic import ValidationError
+
+    from assay.claims import ClaimSpec, LookLedger, evaluate_claim, read_rows
+    from assay.errors import InputError, Problem
+    from assay.store.jsonfmt import dumps
+
+    rows = read_rows(data)
+    arms = sorted({r.arm for r in rows})
+    for option, arm in (("--treatment", treatment), ("--control", control)):
+        if arm not in arms:
+            raise InputError.single(
+                data, option, f"no rows for arm {arm!r}", f"use one of the arms: {', '.join(arms)}"
+            )
+    try:
+        spec = ClaimSpec(
+            id=claim_id or f"{treatment}-vs-{control}-{metric}",
+            metric=metric,
+            treatment=treatment,
+            control=control,
+            direction=direction,
+            margin=margin,
+            transport_budget=transport,
+            audit_distortion_budget=audit,
+            alpha=alpha,
+            min_n=min_n,
+            planned_looks=looks,
+            bounds=(low, high),
+        )
+    except ValidationError as exc:
+        raise InputError(
+            [
+                Problem(
+                    "command line",
+                    ".".join(str(p) for p in err["loc"]) or "claim",
+                    err["msg"],
+                    "see assay claims evaluate --help for each option's range",
+                )
+                for err in exc.errors()
+            ]
+        ) from exc
+    result = evaluate_claim(spec, rows, ledger=LookLedger(ledger) if ledger else None)
+    if as_json:
+        typer.echo(dumps(result, indent=2))
+    else:
+        _print(result)
+    raise typer.Exit(0 if result.status == "supported" else 1)
+
+
+def _print(result: ClaimResult) -> None:
+    def num(value: float | None, sign: str = "") -> str:
+        return "n/a" if value is None else f"{value:{sign}.4g}"
+
+    status = "SUPPORTED" if result.reason is None else f"FAIL-CLOSED ({result.reason})"
+    typer.echo(f"{result.claim.id}: {status}")
+    typer.echo(f"  {result.detail}")
+    units = f"{result.n} clusters of " if result.unit == "cluster" else ""
+    typer.echo(
+        f"  {units}{result.tasks} tasks, {result.attempts} attempts;"
+        f" mean difference {num(result.mean_difference, '+')};"
+        f" lower bound {num(result.lower_bound, '+')} ({result.bound or 'none'})"
+        f" vs threshold {result.threshold:g}"
+    )
+    typer.echo(
+        f"  p_t {num(result.p_t)}  p_sign {num(result.p_sign)}  claim p {num(result.p_claim)}"
+        f"  Holm-adjusted {num(result.holm_adjusted_p)}  alpha per look {result.alpha_per_look:g}"
+        + (f"  look {result.look}" if result.look is not None else "")
+    )
