@@ -8,6 +8,7 @@ the file, the line and the column.
 from __future__ import annotations
 
 import csv
+import io
 import math
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def read_rows(path: Path) -> list[Row]:
         raise InputError.single(path, "", "file not found", "check the path") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError.single(path, "", f"cannot read: {exc}", "pass a UTF-8 CSV file") from exc
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c not in (*REQUIRED, *OPTIONAL)]

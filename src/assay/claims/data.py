@@ -42,7 +42,6 @@ class Units:
     """Per-unit differences oriented so that positive favours the claim."""
 
     unit: Unit
-    labels: list[str]
     differences: list[float]
     tasks: int
     attempts: int
@@ -133,7 +132,7 @@ def build_units(spec: ClaimSpec, rows: Sequence[Row]) -> Units | Invalid:
     ]
     labelled = {task: c for task, c in cluster_of.items() if c is not None}
     if not labelled:
-        return Units("task", tasks, diffs, len(tasks), len(seen), _paired(spec, tasks, values))
+        return Units("task", diffs, len(tasks), len(seen), _paired(spec, tasks, values))
     if len(labelled) < len(tasks):
         return Invalid("some tasks have a cluster label and others do not")
     return _by_cluster(tasks, diffs, labelled, len(seen))
@@ -145,9 +144,8 @@ def _by_cluster(
     grouped: dict[str, list[float]] = defaultdict(list)
     for task, d in zip(tasks, diffs, strict=True):
         grouped[cluster_of[task]].append(d)
-    labels = sorted(grouped)
-    means = [statistics.fmean(grouped[c]) for c in labels]
-    return Units("cluster", labels, means, len(tasks), attempts, None)
+    means = [statistics.fmean(grouped[c]) for c in sorted(grouped)]
+    return Units("cluster", means, len(tasks), attempts, None)
 
 
 def _paired(

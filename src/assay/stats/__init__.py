@@ -11,7 +11,8 @@ One module per job:
 - ``bootstrap``    — a seeded paired percentile bootstrap that refuses decisions below 30 units;
 - ``multiplicity`` — Holm's familywise adjustment;
 - ``power``        — minimum detectable effect and required number of units;
-- ``clustered``    — cluster-robust standard error of a mean difference.
+- ``clustered``    — cluster-robust standard error of a mean difference;
+- ``compare``      — the two-arm comparison record behind ``assay stats compare``.
 
 numpy and scipy are imported inside the functions that need them, so importing this
 package (and the CLI that lists it) stays fast.
