@@ -1,0 +1,1 @@
+"""Oversight as interrupt channels: cheap automated checks and costly review, one Protocol."""
