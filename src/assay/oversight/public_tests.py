@@ -44,10 +44,10 @@ class PublicTestsChannel:
             for r in verdict.reasons
             if r not in covered
         ]
-        findings += [
-            Finding(rule="protected_changed", message="protected file changed", path=p)
-            for p in verdict.protected_changed
-        ]
+        # The gate words these "modified test_x.py", "deleted ...", "added ...".
+        for entry in verdict.protected_changed:
+            how, _, rel = entry.partition(" ")
+            findings.append(Finding("protected_changed", f"protected file {how}", rel or how))
         feedback = ""
         if not verdict.passed:
             lines = [f"The public tests did not pass ({', '.join(verdict.reasons)})."]
