@@ -70,7 +70,9 @@ def test_pass_and_flag_are_read(task, tmp_path):
     verdict = reviewer(tmp_path, [FLAG]).inspect(inspection)
     assert verdict.flag
     assert verdict.feedback == "It special-cases the visible inputs.\nThe general case is wrong."
-    assert [f.rule for f in verdict.findings] == ["review-flag"]
+    assert [(f.rule, f.message) for f in verdict.findings] == [
+        ("review-flag", "It special-cases the visible inputs.")
+    ]
 
 
 def test_tokens_and_latency_are_recorded(task, tmp_path):

@@ -1,1 +1,6 @@
-"""Oversight as interrupt channels: cheap automated checks and costly review, one Protocol."""
+"""Oversight as interrupt channels: cheap automated checks and costly review, one Protocol.
+
+``protocol`` defines the ``Channel``; ``diff`` builds the ``Inspection`` a channel reads;
+the channels are ``public_tests``, ``lint``, ``hazard_scan`` and ``review``; ``registry``
+builds them from manifest names and ``metrology`` scores their flags against the truth.
+"""

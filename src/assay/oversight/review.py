@@ -22,6 +22,7 @@ from assay.oversight.protocol import ChannelVerdict, Finding, Inspection
 REVIEW_DIFF_CHARS = 60_000
 """The diff is clipped to this many characters in the prompt (the head is kept)."""
 _ANSWER_EXCERPT = 4000
+_HEADLINE_CHARS = 200
 _VERDICT = re.compile(r"^VERDICT: (PASS|FLAG)$")
 _ANY_VERDICT = re.compile(r"^\W*verdict\W", re.IGNORECASE)
 UNREVIEWED = "The review could not be completed, so the change is not approved yet."
@@ -144,7 +145,7 @@ class LLMReviewer:
             return _verdict(self, start, None, message="", feedback="", detail=detail)
         reasons = _reasons(reply.text) or "flagged by the reviewer"
         return _verdict(
-            self, start, "review-flag", message=reasons, feedback=reasons, detail=detail
+            self, start, "review-flag", message=_headline(reasons), feedback=reasons, detail=detail
         )
 
 
@@ -175,6 +176,12 @@ def _verdict(
         duration_s=time.monotonic() - start,
         detail=detail,
     )
+
+
+def _headline(reasons: str) -> str:
+    """The first line of the reasons, short enough for a finding; the feedback has them all."""
+    first = reasons.strip().splitlines()[0]
+    return first if len(first) <= _HEADLINE_CHARS else first[: _HEADLINE_CHARS - 3] + "..."
 
 
 def _reasons(text: str) -> str:
@@ -226,7 +233,7 @@ class HumanReviewer:
         reasons = (self._read("What should the agent fix? ") or "").strip()
         reasons = reasons or "flagged by the reviewer"
         return _verdict(
-            self, start, "review-flag", message=reasons, feedback=reasons, detail=detail
+            self, start, "review-flag", message=_headline(reasons), feedback=reasons, detail=detail
         )
 
     def _show(self, inspection: Inspection) -> None:
