@@ -11,9 +11,7 @@ import sys
 import typer
 
 from assay import __version__
-from assay.cli import tasks, verify
-from assay.cli import claims, stats
-from assay.cli import serve
+from assay.cli import claims, run, serve, stats, tasks, verify
 from assay.errors import InputError
 
 app = typer.Typer(
@@ -28,6 +26,7 @@ app.command("verify")(verify.verify_cmd)
 app.add_typer(stats.app, name="stats")
 app.add_typer(claims.app, name="claims")
 app.command("serve")(serve.serve_cmd)
+app.command("run")(run.run_cmd)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,69 @@
+"""``assay run``: run an experiment manifest (the bundled demo by default), or resume one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+DEMO = Path(__file__).resolve().parent.parent / "runner" / "demo.toml"
+
+
+def run_cmd(
+    manifest: Path | None = typer.Argument(
+        None, help="Experiment manifest (TOML); default: the demo."
+    ),
+    out: Path | None = typer.Option(None, "--out", help="Run directory to create."),
+    resume: Path | None = typer.Option(None, "--resume", help="Continue the run in this folder."),
+    suite: str | None = typer.Option(
+        None, "--suite", help="Quick run: a suite instead of a manifest."
+    ),
+    agent: str = typer.Option("loop", "--agent", help="Quick run: the agent kind."),
+    model: str | None = typer.Option(None, "--model", help="Quick run: the model spec."),
+    conditions: str = typer.Option("solo", "--conditions", help="Quick run: comma-separated ids."),
+    seeds: int = typer.Option(1, "--seeds", min=1, help="Quick run: attempts per task."),
+    quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
+) -> None:
+    """Run MANIFEST (or the bundled demo) into a run directory; print its path."""
+    from datetime import UTC, datetime
+
+    from assay.errors import InputError
+    from assay.runner.execute import run_experiment
+    from assay.runner.manifest import load_manifest, manifest_from_dict
+    from assay.runner.quick import quick_manifest
+    from assay.store.rundir import RunDir
+
+    source_text = None
+    if resume is not None:
+        if manifest is not None:
+            m = load_manifest(manifest)
+        else:
+            m = manifest_from_dict(
+                RunDir.open(resume).manifest_data(), source=str(resume / "manifest.json")
+            )
+        target = resume
+    else:
+        if suite is not None or model is not None:
+            if suite is None or model is None:
+                raise InputError.single(
+                    "command line",
+                    "--suite/--model",
+                    "a quick run needs both",
+                    "give --suite and --model",
+                )
+            m = quick_manifest(
+                suite=suite, agent=agent, model=model, conditions=conditions.split(","), seeds=seeds
+            )
+        else:
+            path = manifest or DEMO
+            m = load_manifest(path)
+            source_text = path.read_text(encoding="utf-8")
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        target = out or Path("runs") / f"{m.name}-{stamp}"
+    run = run_experiment(
+        m, target, resume=resume is not None, source_text=source_text, show_progress=not quiet
+    )
+    latest = run.latest()
+    ok = sum(r.success for r in latest.values())
+    typer.echo(f"{len(latest)} attempts recorded, {ok} verified successes")
+    typer.echo(str(run.root))

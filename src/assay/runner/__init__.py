@@ -1,0 +1,1 @@
+"""The experiment runner: manifest → attempts under workflow conditions → run directory."""

@@ -1,0 +1,154 @@
+"""The experiment manifest (``assay.manifest.v1``): what to run, under which conditions.
+
+Claims are pre-registered here: they are stored and hashed with the manifest before any
+attempt runs, so they cannot be chosen after seeing the data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from assay.claims.spec import ClaimSpec
+from assay.errors import InputError, Problem
+from assay.store.jsonfmt import dumps
+
+MANIFEST_SCHEMA: Final = "assay.manifest.v1"
+_ESCALATE = re.compile(r"^(hazard|repeated_failure|always|sample:(0(\.\d+)?|1(\.0+)?))$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class AgentSpec(_Strict):
+    """One agent × model arm."""
+
+    id: str = Field(pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
+    kind: Literal["loop"] = "loop"
+    """The agent: ``loop`` (the built-in tool-using agent)."""
+    model: str = Field(min_length=3)
+    """A model spec: ``scripted:PATH``, ``scripted:builtin:repair-demo``, ``openai:MODEL``..."""
+    config: dict[str, Any] = Field(default_factory=dict)
+    """Loop-agent settings (budgets, memory, protocol); see ``assay.agents.config``."""
+
+
+class ConditionSpec(_Strict):
+    """A workflow condition: a policy over interrupt channels."""
+
+    id: str = Field(pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
+    channels: list[str] = Field(default_factory=list)
+    """Automated channels that inspect each finished round (e.g. public-tests, lint)."""
+    max_retries: int = Field(default=0, ge=0, le=20)
+    """Rounds the agent may retry with the channels' feedback."""
+    escalate_to: str | None = None
+    """The costly channel (``review``) consulted when the policy below triggers."""
+    escalate_when: list[str] = Field(default_factory=list)
+    """``hazard``, ``repeated_failure``, ``always`` or ``sample:P`` (seeded audit rate)."""
+
+    @model_validator(mode="after")
+    def _policy(self) -> ConditionSpec:
+        bad = [w for w in self.escalate_when if not _ESCALATE.match(w)]
+        if bad:
+            raise ValueError(f"unknown escalation triggers {bad}")
+        if self.escalate_when and not self.escalate_to:
+            raise ValueError("escalate_when needs escalate_to")
+        return self
+
+
+class ReviewSpec(_Strict):
+    """Who reviews when a condition escalates."""
+
+    kind: Literal["llm", "human"] = "llm"
+    model: str | None = None
+    """The reviewer model spec (``llm``); ``scripted:builtin:repair-review`` in the demo."""
+
+
+class UtilitySpec(_Strict):
+    """Weights of workflow utility.
+
+    utility = value·successes − retry cost − oversight cost − penalty·shipped failures.
+    """
+
+    value: float = 10.0
+    retry_cost: float = 1.0
+    penalty: float = 20.0
+
+
+class ConcurrencySpec(_Strict):
+    """Bounds on parallel work."""
+
+    attempts: int = Field(default=2, ge=1, le=64)
+    model_connections: int = Field(default=4, ge=1, le=256)
+
+
+class Manifest(_Strict):
+    """A whole experiment."""
+
+    schema_id: Literal["assay.manifest.v1"] = Field(default=MANIFEST_SCHEMA, alias="schema")
+    name: str = Field(min_length=1)
+    suites: list[str] = Field(min_length=1)
+    """Bundled suite names or folders of tasks."""
+    tasks: list[str] = Field(default_factory=list)
+    """Optional subset of task ids (empty: every task of the suites)."""
+    seeds: int = Field(default=1, ge=1, le=100)
+    """Attempts per task × agent × condition."""
+    agents: list[AgentSpec] = Field(min_length=1)
+    conditions: list[ConditionSpec] = Field(min_length=1)
+    costs: dict[str, float] = Field(default_factory=dict)
+    """Oversight cost per channel inspection (missing channels cost 0)."""
+    review: ReviewSpec = ReviewSpec()
+    utility: UtilitySpec = UtilitySpec()
+    concurrency: ConcurrencySpec = ConcurrencySpec()
+    claims: list[ClaimSpec] = Field(default_factory=list)
+    """Pre-registered claims (evaluated by ``assay claims``), hashed with the manifest."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Manifest:
+        for what, ids in (
+            ("agents", [a.id for a in self.agents]),
+            ("conditions", [c.id for c in self.conditions]),
+        ):
+            if len(set(ids)) != len(ids):
+                raise ValueError(f"duplicate {what} ids {ids}")
+        return self
+
+    def digest(self) -> str:
+        """sha256 of the canonical JSON of the validated manifest."""
+        return hashlib.sha256(dumps(self).encode()).hexdigest()
+
+
+def load_manifest(path: str | Path) -> Manifest:
+    """Read and validate a manifest file; every problem names the file, key and fix."""
+    file = Path(path)
+    if not file.is_file():
+        raise InputError.single(file, "", "manifest not found", "give the path of a .toml file")
+    try:
+        raw = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError.single(file, "", f"not valid TOML: {exc}", "fix the syntax") from None
+    return manifest_from_dict(raw, source=str(file))
+
+
+def manifest_from_dict(raw: dict[str, Any], *, source: str) -> Manifest:
+    """Validate manifest data that came from ``source``."""
+    try:
+        return Manifest.model_validate(raw)
+    except ValidationError as exc:
+        problems = [
+            Problem(
+                source,
+                ".".join(str(p) for p in e["loc"]) or "(top level)",
+                e["msg"],
+                "see the demo manifest (src/assay/runner/demo.toml) for every key",
+            )
+            for e in exc.errors()
+        ]
+        raise InputError(problems) from None

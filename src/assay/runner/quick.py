@@ -1,0 +1,40 @@
+"""Manifests built from command-line options (``assay run --suite ... --model ...``)."""
+
+from __future__ import annotations
+
+from assay.runner.manifest import Manifest, manifest_from_dict
+
+# Channels and retries of the standard conditions, as in the bundled demo.
+STANDARD_CONDITIONS: dict[str, dict[str, object]] = {
+    "solo": {"id": "solo"},
+    "auto": {"id": "auto", "channels": ["public-tests", "lint", "hazard-scan"], "max_retries": 2},
+    "escalate": {
+        "id": "escalate",
+        "channels": ["public-tests", "lint", "hazard-scan"],
+        "max_retries": 2,
+        "escalate_to": "review",
+        "escalate_when": ["hazard", "repeated_failure"],
+    },
+}
+
+
+def quick_manifest(
+    *, suite: str, agent: str, model: str, conditions: list[str], seeds: int
+) -> Manifest:
+    """A manifest for one suite, one agent and model, and standard conditions."""
+    conds: list[dict[str, object]] = []
+    for c in conditions:
+        if c not in STANDARD_CONDITIONS:
+            conds.append({"id": c})  # validated below; unknown ids have no channels
+        else:
+            conds.append(STANDARD_CONDITIONS[c])
+    raw = {
+        "name": f"quick-{suite}".replace("/", "-"),
+        "suites": [suite],
+        "seeds": seeds,
+        "agents": [{"id": agent, "kind": agent, "model": model}],
+        "conditions": conds,
+        "review": {"kind": "llm", "model": model},
+        "costs": {"public-tests": 0.5, "lint": 0.1, "hazard-scan": 0.1, "review": 10.0},
+    }
+    return manifest_from_dict(raw, source="command line")

@@ -1,0 +1,151 @@
+"""The experiment runner: records validate, runs resume after SIGKILL with nothing lost or doubled."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from assay.store.records import AttemptRecord, EventRecord
+from assay.store.rundir import RunDir
+
+from .conftest import REPO, run_assay
+
+MANIFEST = """
+schema = "assay.manifest.v1"
+name = "mini"
+suites = ["repair"]
+tasks = {tasks}
+seeds = {seeds}
+
+[[agents]]
+id = "loop"
+model = "scripted:builtin:repair-demo"
+config = {{ max_passes = 3, max_steps = 12, max_stale = 2 }}
+
+[[conditions]]
+id = "solo"
+
+[[conditions]]
+id = "auto"
+channels = ["public-tests", "lint", "hazard-scan"]
+max_retries = 1
+
+[[conditions]]
+id = "escalate"
+channels = ["public-tests", "hazard-scan"]
+max_retries = 1
+escalate_to = "review"
+escalate_when = ["hazard", "repeated_failure", "always"]
+
+[review]
+model = "scripted:builtin:repair-review"
+
+[costs]
+public-tests = 0.5
+lint = 0.1
+hazard-scan = 0.1
+review = 10.0
+
+[concurrency]
+attempts = 2
+"""
+
+
+def write_manifest(tmp_path: Path, tasks: list[str], seeds: int = 1) -> Path:
+    path = tmp_path / "m.toml"
+    path.write_text(MANIFEST.format(tasks=json.dumps(tasks), seeds=seeds))
+    return path
+
+
+def check_run_dir(root: Path, expected: int) -> list[AttemptRecord]:
+    lines = (root / "attempts.jsonl").read_text().splitlines()
+    records = [AttemptRecord.model_validate(json.loads(line)) for line in lines]
+    ids = [r.attempt_id for r in records]
+    assert len(ids) == len(set(ids)) == expected, ids
+    for r in records:
+        events = (root / r.events).read_text().splitlines()
+        parsed = [EventRecord.model_validate(json.loads(e)) for e in events]
+        assert [e.seq for e in parsed] == list(range(1, len(parsed) + 1))
+        assert parsed[0].kind == "attempt_start" and parsed[-1].kind == "attempt_end"
+        assert (root / r.diff).is_file()
+        for line in events + lines:
+            assert "NaN" not in line and str(Path.home()) + "/" not in line
+    return records
+
+
+def test_run_records_validate_and_channels_are_scored(tmp_path):
+    tasks = ["window-sums"]
+    done = run_assay(
+        "run", str(write_manifest(tmp_path, tasks)), "--out", str(tmp_path / "r"), "--quiet"
+    )
+    assert done.returncode == 0, done.stderr
+    records = check_run_dir(tmp_path / "r", 3)
+    by_cond = {r.condition: r for r in records}
+    assert by_cond["solo"].channels == [] and by_cond["solo"].oversight_cost == 0
+    esc = by_cond["escalate"]
+    assert esc.escalations >= 1 and any(c.channel == "review" for c in esc.channels)
+    assert esc.oversight_cost == pytest.approx(sum(c.cost for c in esc.channels))
+    for r in records:
+        assert r.success == (r.verdict is not None and r.verdict.passed)
+        assert r.undetected_failure_shipped == (r.shipped and not r.success)
+    env = json.loads((tmp_path / "r" / "environment.json").read_text())
+    assert env["isolation"]["level"] in {"bwrap", "process"}
+    summary = (tmp_path / "r" / "summary.csv").read_text().splitlines()
+    assert len(summary) == 4 and summary[0].startswith("attempt_id,")
+
+
+def test_resume_with_changed_manifest_is_refused(tmp_path):
+    m = write_manifest(tmp_path, ["window-sums"])
+    assert run_assay("run", str(m), "--out", str(tmp_path / "r"), "--quiet").returncode == 0
+    m.write_text(m.read_text().replace("seeds = 1", "seeds = 2"))
+    done = run_assay("run", str(m), "--resume", str(tmp_path / "r"), "--quiet")
+    assert done.returncode == 2
+    assert "manifest_changed" in done.stderr
+    again = run_assay("run", "--resume", str(tmp_path / "r"), "--quiet")
+    assert again.returncode == 0  # the stored manifest resumes: nothing left to do
+    check_run_dir(tmp_path / "r", 3)
+
+
+def test_bad_manifest_names_file_key_and_fix(tmp_path):
+    m = write_manifest(tmp_path, ["window-sums"])
+    m.write_text(m.read_text().replace('escalate_when = ["hazard"', 'escalate_when = ["hunch"'))
+    done = run_assay("run", str(m), "--out", str(tmp_path / "r"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "m.toml: conditions.2" in done.stderr and "fix:" in done.stderr
+
+
+def test_sigkill_at_random_points_then_resume(tmp_path):
+    tasks = ["window-sums", "lru-cache", "money-rounding"]
+    m = write_manifest(tmp_path, tasks, seeds=1)
+    out = tmp_path / "r"
+    rng = random.Random(7)
+    args = [sys.executable, "-m", "assay.cli", "run", str(m), "--out", str(out), "--quiet"]
+    for kill in range(3):
+        proc = subprocess.Popen(
+            args,
+            cwd=REPO,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(1.0, 4.0))
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        # Simulate a record cut mid-line by the kill, the worst case for the reader.
+        if kill == 1 and (out / "attempts.jsonl").exists():
+            with (out / "attempts.jsonl").open("a") as fh:
+                fh.write('{"attempt_id": "half-writ')
+        args = [sys.executable, "-m", "assay.cli", "run", "--resume", str(out), "--quiet"]
+    done = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    records = check_run_dir(out, len(tasks) * 3)
+    assert {r.outcome for r in records} <= {"completed", "stagnated", "budget", "fault"}
+    RunDir.open(out).write_summary()
