@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from assay.agents.attempt import fresh_workspace
 from assay.agents.config import LoopConfig
 from assay.agents.loop import AgentResult, LoopAgent
 from assay.agents.outcome import Outcome
+from assay.agents.protocol import Agent
 from assay.agents.tools import Toolbox, load_act_ratio
 from assay.agents.workspace import Workspace
 from assay.models.protocol import Model
@@ -64,6 +66,12 @@ class Arm:
     config: LoopConfig
     script_keys: frozenset[str] = frozenset()
     """Task keys of a scripted model's script, so seeds may have their own replies."""
+    make_agent: Callable[[], Agent] | None = None
+    """Builds the agent for one round; None means the built-in loop agent."""
+
+    def agent(self) -> Agent:
+        """A fresh agent for one round."""
+        return self.make_agent() if self.make_agent else LoopAgent(self.model, self.config)
 
 
 @dataclass
@@ -198,7 +206,7 @@ def run_attempt(
         while True:
             rounds += 1
             events.emit("round_start", {"round": rounds - 1})
-            result = LoopAgent(arm.model, arm.config).run(
+            result = arm.agent().run(
                 toolbox, prompt=prompt, conversation=conversation, emit=events.emit, stop=stop
             )
             totals.add(result)
