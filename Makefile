@@ -7,7 +7,7 @@ PYTHON ?= $(shell for p in /usr/bin/python3.12 /usr/bin/python3.11 python3; do \
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.assay-installed
-EXTRAS ?= dev,stats,models
+EXTRAS ?= dev,stats,models,data
 
 .PHONY: demo test lint typecheck sysdeps clean
 

@@ -12,6 +12,7 @@ import typer
 
 from assay import __version__
 from assay.cli import claims, run, serve, stats, tasks, verify
+from assay.cli import importers
 from assay.errors import InputError
 
 app = typer.Typer(
@@ -27,6 +28,7 @@ app.add_typer(stats.app, name="stats")
 app.add_typer(claims.app, name="claims")
 app.command("serve")(serve.serve_cmd)
 app.command("run")(run.run_cmd)
+app.add_typer(importers.app, name="import")
 
 
 def _version(value: bool) -> None:
