@@ -11,8 +11,19 @@ import sys
 import typer
 
 from assay import __version__
-from assay.cli import claims, run, serve, stats, tasks, verify
-from assay.cli import importers
+from assay.cli import (
+    claims,
+    importers,
+    manifest,
+    query,
+    release,
+    report,
+    run,
+    serve,
+    stats,
+    tasks,
+    verify,
+)
 from assay.errors import InputError
 
 app = typer.Typer(
@@ -28,6 +39,10 @@ app.add_typer(stats.app, name="stats")
 app.add_typer(claims.app, name="claims")
 app.command("serve")(serve.serve_cmd)
 app.command("run")(run.run_cmd)
+app.command("report")(report.report_cmd)
+app.add_typer(release.app, name="release")
+app.add_typer(manifest.app, name="manifest")
+app.command("query")(query.query_cmd)
 app.add_typer(importers.app, name="import")
 
 

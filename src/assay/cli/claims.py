@@ -1,7 +1,9 @@
 """``assay claims``: decide pre-registered claims with a gate that fails closed.
 
 Commands are sub-commands (``assay claims evaluate``) so that evaluation straight from run
-directories can join them without changing what exists.
+directories can join them without changing what exists: ``assay claims check RUN_DIR...``,
+which ``assay claims RUN_DIR...`` also reaches (a first argument that names no sub-command
+is taken as a run directory).
 """
 
 from __future__ import annotations
@@ -10,13 +12,29 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import typer
+from typer.core import TyperGroup
 
 if TYPE_CHECKING:
+    import typer._click as click
+
     from assay.claims import ClaimResult
+    from assay.report.runclaims import RunClaims
+
+
+class _RunDirDefault(TyperGroup):
+    """``assay claims RUN_DIR...`` means ``assay claims check RUN_DIR...``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
 
 app = typer.Typer(
-    help="Decide pre-registered claims; a claim without enough evidence fails closed.",
+    help="Decide pre-registered claims; a claim without enough evidence fails closed."
+    "\n\n`assay claims RUN_DIR...` is short for `assay claims check RUN_DIR...`.",
     no_args_is_help=True,
+    cls=_RunDirDefault,
 )
 
 
@@ -129,3 +147,51 @@ def _print(result: ClaimResult) -> None:
         f"  Holm-adjusted {num(result.holm_adjusted_p)}  alpha per look {result.alpha_per_look:g}"
         + (f"  look {result.look}" if result.look is not None else "")
     )
+
+
+@app.command(
+    "check",
+    help="Decide the claims pre-registered in each run directory's manifest (also:"
+    " `assay claims RUN_DIR...`)."
+    "\n\nRows: one per attempt (task, arm, seed, the claim's metric); faults and interrupted"
+    " attempts count as failures. A claim's treatment and control name a condition id (one"
+    " agent), an agent id (one condition) or AGENT/CONDITION. The claims of one manifest form"
+    " one Holm family. manifest_changed when manifest.json no longer hashes to"
+    " manifest.sha256; missing_artifacts when an attempt's events or diff are gone. Every"
+    " evaluation is a look, kept in RUN_DIR/claims/ledger.jsonl. Exit 0 when every claim is"
+    " supported, 1 when any fails closed (or none was pre-registered), 2 on bad input.",
+)
+def check_cmd(
+    runs: list[Path] = typer.Argument(
+        ..., metavar="RUN_DIR...", help="Run directories written by `assay run`."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the decisions as JSON."),
+) -> None:
+    """Decide the pre-registered claims of run directories (help text in the decorator)."""
+    from assay.report.runclaims import evaluate_run
+    from assay.report.source import load_runs
+    from assay.store.jsonfmt import dumps
+
+    decided = [evaluate_run(run) for run in load_runs(runs)]
+    if as_json:
+        payload = {"schema": "assay.claims.runs.v1", "runs": [d.to_json() for d in decided]}
+        typer.echo(dumps(payload, indent=2))
+    else:
+        for d in decided:
+            _print_run(d)
+    results = [r for d in decided for r in d.results]
+    ok = bool(results) and all(r.status == "supported" for r in results)
+    raise typer.Exit(0 if ok else 1)
+
+
+def _print_run(decided: RunClaims) -> None:
+    run = decided.run
+    state = "intact" if run.manifest_intact else "CHANGED"
+    typer.echo(
+        f"run {run.label}: manifest {run.recorded_digest[:12]} ({state}),"
+        f" {len(decided.results)} pre-registered claim(s)"
+    )
+    if not decided.results:
+        typer.echo("  no claims were pre-registered: nothing may be claimed")
+    for result in decided.results:
+        _print(result)

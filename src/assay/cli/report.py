@@ -1,0 +1,27 @@
+"""``assay report``: write the report of one or more run directories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+
+def report_cmd(
+    runs: list[Path] = typer.Argument(
+        ..., help="Run directories written by `assay run` (several: compared side by side)."
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Report folder (default: RUN/report of the first run)."
+    ),
+) -> None:
+    """Regenerate report.md, a self-contained report.html and PNG plots from run directories.
+
+    Reads nothing but the run directories. Deciding the pre-registered claims is a look,
+    recorded in each run's claims/ledger.jsonl. Prints the report folder.
+    """
+    from assay.report.build import write_report
+
+    files = write_report(runs, out or runs[0] / "report")
+    typer.echo(str(files.folder / files.markdown))
+    typer.echo(str(files.folder / files.html))

@@ -1,0 +1,1 @@
+"""Reports regenerated from run directories alone: metrics, tables, plots."""

@@ -1,0 +1,216 @@
+"""The pre-registered claims of a run directory, decided by the fail-closed gate.
+
+How a claim's arms are read: ``treatment`` and ``control`` each name
+
+- a **condition id** (``auto``) — when the run has exactly one agent;
+- an **agent id** (``ollama-small``) — when the run has exactly one condition;
+- or **AGENT/CONDITION** (``ollama-small/auto``) — always allowed, and required when the
+  run has several agents *and* several conditions, or when a name is both an agent and a
+  condition id.
+
+Rows are one per attempt: task, arm (the name used in the claim), attempt (the seed) and
+the claim's metric (see :data:`assay.report.metrics.METRICS`). Faults and interrupted
+attempts carry no value, so the gate counts them as failures (the metric's worst value).
+All claims of one manifest form one Holm family. Problems found in the run directory close
+claims before any statistic is trusted: ``manifest_changed`` when ``manifest.json`` no
+longer hashes to ``manifest.sha256``, ``missing_artifacts`` when an attempt's events or
+diff are gone, ``data_invalid`` for unreadable arms, unknown metrics or an unfinished run.
+Every evaluation is a look, recorded in ``claims/ledger.jsonl`` inside the run directory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from assay.claims.data import Row
+from assay.claims.gate import Flag, evaluate_family
+from assay.claims.ledger import LookLedger
+from assay.claims.spec import ClaimResult, ClaimSpec
+from assay.errors import InputError
+from assay.report.metrics import METRICS, attempt_values
+from assay.report.source import RunData
+from assay.runner.manifest import Manifest
+from assay.store.records import AttemptRecord
+
+LEDGER: Final = Path("claims") / "ledger.jsonl"
+"""Where a run directory keeps its ledger of looks, relative to its root."""
+ARM_SEPARATOR: Final = "/"
+
+
+@dataclass(frozen=True)
+class ArmRef:
+    """The agent and/or condition an arm name selects (``None`` = the only one there is)."""
+
+    name: str
+    agent: str | None
+    condition: str | None
+
+    def matches(self, r: AttemptRecord) -> bool:
+        """Whether an attempt belongs to this arm."""
+        return (self.agent is None or r.agent_id == self.agent) and (
+            self.condition is None or r.condition == self.condition
+        )
+
+
+def resolve_arm(name: str, manifest: Manifest) -> ArmRef | str:
+    """Resolve an arm name against the manifest; return the problem as text if it cannot be."""
+    agents = [a.id for a in manifest.agents]
+    conditions = [c.id for c in manifest.conditions]
+    if ARM_SEPARATOR in name:
+        agent, _, condition = name.partition(ARM_SEPARATOR)
+        if agent not in agents or condition not in conditions:
+            return (
+                f"arm {name!r}: {agent!r} must be an agent id ({', '.join(agents)}) and"
+                f" {condition!r} a condition id ({', '.join(conditions)})"
+            )
+        return ArmRef(name, agent, condition)
+    is_agent, is_condition = name in agents, name in conditions
+    qualify = f"name it as AGENT{ARM_SEPARATOR}CONDITION"
+    if is_agent and is_condition:
+        return f"arm {name!r} is both an agent id and a condition id: {qualify}"
+    if is_condition:
+        if len(agents) > 1:
+            return f"arm {name!r} is a condition but the run has {len(agents)} agents: {qualify}"
+        return ArmRef(name, None, name)
+    if is_agent:
+        if len(conditions) > 1:
+            return (
+                f"arm {name!r} is an agent but the run has {len(conditions)} conditions: {qualify}"
+            )
+        return ArmRef(name, name, None)
+    return (
+        f"arm {name!r} is neither an agent id ({', '.join(agents)}) nor a condition id"
+        f" ({', '.join(conditions)})"
+    )
+
+
+def _value(r: AttemptRecord, metric: str, values: dict[str, float]) -> float | None:
+    if r.outcome in ("fault", "interrupted"):
+        return None
+    return values[metric]
+
+
+@dataclass(frozen=True)
+class RunClaims:
+    """The decisions on one run directory's claims."""
+
+    run: RunData
+    results: list[ClaimResult]
+    flags: list[Flag]
+
+    def to_json(self) -> dict[str, Any]:
+        """The decisions as plain data (no paths)."""
+        return {
+            "run": self.run.label,
+            "manifest_sha256": self.run.recorded_digest,
+            "manifest_intact": self.run.manifest_intact,
+            "flags": [
+                {"reason": f.reason, "detail": f.detail, "claim_id": f.claim_id} for f in self.flags
+            ],
+            "results": [r.model_dump(mode="json", by_alias=True) for r in self.results],
+        }
+
+
+def _claim_flags(
+    spec: ClaimSpec, run: RunData, arms: list[ArmRef | str], records: Sequence[AttemptRecord]
+) -> list[Flag]:
+    problems = [a for a in arms if isinstance(a, str)]
+    if problems:
+        return [Flag("data_invalid", "; ".join(problems), spec.id)]
+    refs = [a for a in arms if isinstance(a, ArmRef)]
+    if spec.metric not in METRICS:
+        return [
+            Flag(
+                "data_invalid",
+                f"unknown metric {spec.metric!r}; a run records {', '.join(METRICS)}",
+                spec.id,
+            )
+        ]
+    mine = [r for r in records if any(a.matches(r) for a in refs)]
+    gone = sorted(r.attempt_id for r in mine if r.attempt_id in run.missing_artifacts)
+    flags: list[Flag] = []
+    if gone:
+        flags.append(
+            Flag(
+                "missing_artifacts",
+                f"{len(gone)} attempt(s) of the claim's arms lack events or diffs: "
+                + ", ".join(gone[:3])
+                + (" ..." if len(gone) > 3 else ""),
+                spec.id,
+            )
+        )
+    absent = sorted(
+        c
+        for c in run.missing_attempts()
+        if any(
+            (a.agent is None or a.agent == c[1]) and (a.condition is None or a.condition == c[2])
+            for a in refs
+        )
+    )
+    if absent:
+        flags.append(
+            Flag(
+                "data_invalid",
+                f"the run is unfinished: {len(absent)} planned attempt(s) of the claim's arms"
+                " have no record (resume it with `assay run --resume`)",
+                spec.id,
+            )
+        )
+    return flags
+
+
+def build_rows(specs: Sequence[ClaimSpec], run: RunData) -> tuple[dict[str, list[Row]], list[Flag]]:
+    """Rows per metric for every claim's arms, and the flags the run directory raises."""
+    flags: list[Flag] = []
+    if not run.manifest_intact:
+        flags.append(
+            Flag(
+                "manifest_changed",
+                f"manifest.json hashes to {run.actual_digest[:12]}, not to the recorded"
+                f" {run.recorded_digest[:12]} the run was started with",
+            )
+        )
+    rows: dict[str, dict[tuple[str, str, str], Row]] = {}
+    utility = run.manifest.utility
+    values = {r.attempt_id: attempt_values(r, utility) for r in run.records}
+    for spec in specs:
+        arms = [resolve_arm(spec.treatment, run.manifest), resolve_arm(spec.control, run.manifest)]
+        flags += _claim_flags(spec, run, arms, run.records)
+        if spec.metric not in METRICS:
+            continue
+        table = rows.setdefault(spec.metric, {})
+        for arm in arms:
+            if isinstance(arm, str):
+                continue
+            for r in run.records:
+                if arm.matches(r):
+                    key = (arm.name, r.task_id, f"s{r.seed}")
+                    table[key] = Row(
+                        task=r.task_id,
+                        arm=arm.name,
+                        attempt=f"s{r.seed}",
+                        value=_value(r, spec.metric, values[r.attempt_id]),
+                    )
+    return {m: list(t.values()) for m, t in rows.items()}, flags
+
+
+def evaluate_run(run: RunData, *, record_looks: bool = True) -> RunClaims:
+    """Decide every claim of the run's manifest as one Holm family; record the looks."""
+    specs = list(run.manifest.claims)
+    if not specs:
+        return RunClaims(run, [], [])
+    levels = {s.alpha_per_look for s in specs}
+    if len(levels) > 1:
+        raise InputError.single(
+            run.root / "manifest.json",
+            "claims",
+            "the claims use different alpha / planned_looks, so they cannot form one Holm family",
+            "pre-register every claim of a manifest with the same alpha and planned_looks",
+        )
+    rows, flags = build_rows(specs, run)
+    ledger = LookLedger(run.root / LEDGER) if record_looks else None
+    results = evaluate_family(specs, rows, ledger=ledger, flags=flags)
+    return RunClaims(run, results, flags)

@@ -1,0 +1,148 @@
+"""A run directory read for reporting: manifest, attempts, environment and integrity checks.
+
+Everything a report, a claim evaluation or a query needs comes from here, so that all of
+them are regenerated from the run directory alone. Integrity is checked, never assumed:
+``manifest.json`` must still hash to ``manifest.sha256`` and every attempt's events and
+diff must exist inside the run directory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assay.errors import InputError
+from assay.runner.manifest import Manifest, manifest_from_dict
+from assay.store.jsonfmt import dumps
+from assay.store.records import AttemptRecord
+from assay.store.rundir import RunDir
+
+Coordinates = tuple[str, str, str, int]
+"""(task, agent, condition, seed): where an attempt sits in the experiment's design."""
+
+
+def manifest_hash(text: str) -> str:
+    """Return the sha256 of the canonical JSON of a stored manifest (as ``assay run`` hashes it)."""
+    return hashlib.sha256(dumps(json.loads(text)).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class RunData:
+    """One run directory, loaded and checked."""
+
+    label: str
+    """A short name for tables (the folder's name, made unique across a report)."""
+    root: Path
+    manifest: Manifest
+    recorded_digest: str
+    """The hash in ``manifest.sha256``: what the run was started with."""
+    actual_digest: str
+    """The hash of ``manifest.json`` as it is now."""
+    environment: dict[str, Any]
+    records: list[AttemptRecord]
+    """The authoritative record per attempt id (the last line wins), sorted by id."""
+    missing_artifacts: dict[str, list[str]]
+    """Attempt id → its events or diff paths that are missing (or point outside the run)."""
+
+    @property
+    def manifest_intact(self) -> bool:
+        """``manifest.json`` still hashes to the recorded digest."""
+        return self.recorded_digest == self.actual_digest
+
+    @property
+    def isolation(self) -> str:
+        """The isolation level the gate ran under (``bwrap``, ``process``, or ``unknown``)."""
+        iso = self.environment.get("isolation")
+        levels = {r.verdict.isolation for r in self.records if r.verdict is not None}
+        if isinstance(iso, dict) and isinstance(iso.get("level"), str):
+            levels.add(iso["level"])
+        if not levels:
+            return "unknown"
+        return "bwrap" if levels == {"bwrap"} else ",".join(sorted(levels - {"bwrap"}))
+
+    def planned(self) -> set[Coordinates]:
+        """Every attempt the manifest plans over the tasks named or seen."""
+        tasks = set(self.manifest.tasks) | {r.task_id for r in self.records}
+        return {
+            (t, a.id, c.id, s)
+            for t in tasks
+            for a in self.manifest.agents
+            for c in self.manifest.conditions
+            for s in range(1, self.manifest.seeds + 1)
+        }
+
+    def missing_attempts(self) -> set[Coordinates]:
+        """Planned attempts without a record (an unfinished run)."""
+        seen = {(r.task_id, r.agent_id, r.condition, r.seed) for r in self.records}
+        return self.planned() - seen
+
+    @property
+    def task_ids(self) -> list[str]:
+        """The tasks that have at least one attempt."""
+        return sorted({r.task_id for r in self.records})
+
+
+def _inside(root: Path, rel: str) -> bool:
+    if not rel or Path(rel).is_absolute():
+        return False
+    target = (root / rel).resolve()
+    return target.is_relative_to(root.resolve()) and target.is_file()
+
+
+def load_run(path: Path, label: str | None = None) -> RunData:
+    """Read and check one run directory; raise :class:`InputError` if it is not one."""
+    run = RunDir.open(path)
+    manifest_file = path / "manifest.json"
+    try:
+        text = manifest_file.read_text(encoding="utf-8")
+        actual = manifest_hash(text)
+        raw = json.loads(text)
+    except (OSError, ValueError) as exc:
+        raise InputError.single(
+            manifest_file,
+            "",
+            f"unreadable manifest: {exc}",
+            "restore manifest.json from the run's original copy",
+        ) from None
+    manifest = manifest_from_dict(raw, source=str(manifest_file))
+    env_file = path / "environment.json"
+    environment: dict[str, Any] = {}
+    if env_file.is_file():
+        try:
+            loaded = json.loads(env_file.read_text(encoding="utf-8"))
+        except ValueError:
+            loaded = {}
+        environment = loaded if isinstance(loaded, dict) else {}
+    records = sorted(run.latest().values(), key=lambda r: r.attempt_id)
+    missing: dict[str, list[str]] = {}
+    for r in records:
+        gone = [rel for rel in (r.events, r.diff) if not _inside(path, rel)]
+        if gone:
+            missing[r.attempt_id] = gone
+    return RunData(
+        label=label or path.resolve().name,
+        root=path,
+        manifest=manifest,
+        recorded_digest=run.digest,
+        actual_digest=actual,
+        environment=environment,
+        records=records,
+        missing_artifacts=missing,
+    )
+
+
+def load_runs(paths: list[Path]) -> list[RunData]:
+    """Load several run directories with labels unique within the list."""
+    out: list[RunData] = []
+    used: set[str] = set()
+    for p in paths:
+        base = p.resolve().name or "run"
+        label, k = base, 2
+        while label in used:
+            label, k = f"{base}-{k}", k + 1
+        used.add(label)
+        out.append(load_run(p, label))
+    return out

@@ -1,0 +1,92 @@
+"""A small real experiment for the report, release and query tests: 3 tasks × 3 conditions.
+
+Each test module runs it once (``assay run`` as a subprocess, scripted model, the real
+gate) in a module-scoped fixture and works on copies of the run directory.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from .conftest import run_assay
+
+TASKS = ["window-sums", "lru-cache", "money-rounding"]
+CONDITIONS = ["solo", "auto", "escalate"]
+CLAIM_IDS = ["escalate-beats-solo", "auto-cheaper-than-escalate"]
+
+MANIFEST = """
+schema = "assay.manifest.v1"
+name = "mini-report"
+suites = ["repair"]
+tasks = {tasks}
+seeds = 1
+
+[[agents]]
+id = "loop"
+model = "scripted:builtin:repair-demo"
+config = {{ max_passes = 3, max_steps = 12, max_stale = 2 }}
+
+[[conditions]]
+id = "solo"
+
+[[conditions]]
+id = "auto"
+channels = ["public-tests", "lint", "hazard-scan"]
+max_retries = 1
+
+[[conditions]]
+id = "escalate"
+channels = ["public-tests", "hazard-scan"]
+max_retries = 1
+escalate_to = "review"
+escalate_when = ["hazard", "repeated_failure", "always"]
+
+[review]
+model = "scripted:builtin:repair-review"
+
+[costs]
+public-tests = 0.5
+lint = 0.1
+hazard-scan = 0.1
+review = 10.0
+
+[concurrency]
+attempts = 3
+
+[[claims]]
+id = "escalate-beats-solo"
+metric = "success"
+treatment = "escalate"
+control = "solo"
+min_n = 3
+
+[[claims]]
+id = "auto-cheaper-than-escalate"
+metric = "oversight_cost"
+treatment = "loop/auto"
+control = "loop/escalate"
+direction = "less"
+bounds = [0.0, 100.0]
+min_n = 3
+"""
+
+
+def make_run(folder: Path) -> Path:
+    """Run the small experiment into ``folder/run`` and return the run directory."""
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = folder / "mini.toml"
+    manifest.write_text(MANIFEST.format(tasks=json.dumps(TASKS)))
+    out = folder / "run"
+    done = run_assay("run", str(manifest), "--out", str(out), "--quiet")
+    assert done.returncode == 0, done.stderr
+    lines = (out / "attempts.jsonl").read_text().splitlines()
+    assert len(lines) == len(TASKS) * len(CONDITIONS)
+    return out
+
+
+def copy_run(run: Path, dest: Path) -> Path:
+    """A private copy of a run directory (tests that modify a run work on one)."""
+    shutil.copytree(run, dest)
+    return dest
