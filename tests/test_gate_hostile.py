@@ -13,6 +13,13 @@ import pytest
 from assay.verify.gate import verify
 
 
+@pytest.fixture(params=["warm", "cold"], autouse=True)
+def executor(request, monkeypatch):
+    """Every hostile candidate meets both paths: the fork servers and a fresh process."""
+    monkeypatch.setenv("ASSAY_EXECUTOR", request.param)
+    return request.param
+
+
 def _verdict(task, ws, **kw):
     return verify(task, ws, repeats=kw.pop("repeats", 1), **kw)
 

@@ -75,7 +75,8 @@ class Plan:
         )
 
 
-def interpreter_paths() -> list[str]:
+@lru_cache(maxsize=1)
+def interpreter_paths() -> tuple[str, ...]:
     """Folders the sandboxed interpreter needs: its prefixes, its libraries, and assay itself.
 
     Only these are bound, not every ``sys.path`` entry: the caller's working folders (a repo's
@@ -90,7 +91,7 @@ def interpreter_paths() -> list[str]:
     out = sorted(real | {os.path.abspath(p) for p in wanted if p and os.path.isdir(p)})
     # Drop paths inside another listed path, and those the system binds already cover.
     keep = [p for p in out if not any(p != q and p.startswith(q + "/") for q in out)]
-    return [p for p in keep if not p.startswith("/usr/") and p != "/usr"]
+    return tuple(p for p in keep if not p.startswith("/usr/") and p != "/usr")
 
 
 def bwrap_argv(

@@ -46,7 +46,8 @@ def clip(data: bytes, limit: int = CLIP_BYTES) -> str:
     return f"{head}\n[... {cut} bytes clipped ...]\n{tail}"
 
 
-def _read_clipped(path: Path) -> str:
+def read_clipped(path: Path) -> str:
+    """Read a log file, keeping only its head and tail when it is long."""
     size = path.stat().st_size
     with path.open("rb") as fh:
         if size <= CLIP_BYTES:
@@ -117,6 +118,6 @@ def run(
         returncode=proc.returncode,
         timed_out=timed_out,
         duration_s=time.monotonic() - start,
-        stdout=_read_clipped(out_path),
-        stderr=_read_clipped(err_path),
+        stdout=read_clipped(out_path),
+        stderr=read_clipped(err_path),
     )

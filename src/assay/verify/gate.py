@@ -20,17 +20,20 @@ from typing import Literal
 
 from assay.errors import InputError
 from assay.sandbox import process
-from assay.sandbox.isolation import SANDBOX_ROOT, Plan, plan_for
+from assay.sandbox.isolation import SANDBOX_ROOT, Plan, interpreter_paths, plan_for
 from assay.sandbox.limits import UNPRIVILEGED_UID, Limits
 from assay.sandbox.scratch import scratch_dir
 from assay.tasks.load import Task
 from assay.tasks.suite import BUNDLED_ROOT
 from assay.verify import protocol
-from assay.verify.channel import Channel
+from assay.verify.channel import Channel, Received, parse_lines
+from assay.verify.forkserver.pool import ForkPool, new_key, pool_for
 from assay.verify.stage import HIDDEN_DIR, Staged, lock_down, overlay, stage
 from assay.verify.verdict import Outcome, Reason, RunRecord, SuiteCount, TestResult, Verdict
 
 Scope = Literal["all", "public"]
+Executor = Literal["warm", "cold"]
+"""``warm``: fork servers with pytest loaded (bwrap plans only); ``cold``: a fresh process."""
 _WORST: tuple[Outcome, ...] = ("missing", "error", "failed", "xpassed", "xfailed", "skipped")
 _EXCERPT = 4000
 _expected_cache: dict[tuple[str, str, Scope], list[str]] = {}
@@ -55,45 +58,44 @@ def _masks(task: Task) -> list[Path]:
     return [p for p in {task.root, BUNDLED_ROOT} if p.exists()]
 
 
-def _pytest_argv(root_in: str, test_files: list[str], *, collect_only: bool) -> list[str]:
-    argv = [
-        sys.executable,
-        "-I",
-        "-B",
-        "-m",
-        "pytest",
-        "-p",
-        protocol.PLUGIN,
-        "-p",
-        "no:cacheprovider",
-        "--noconftest",
-        "-c",
-        f"{root_in}/{HIDDEN_DIR}/pytest.ini",
-        f"--rootdir={root_in}",
-        "--import-mode=importlib",
-        "-o",
-        f"pythonpath={root_in}",
-        "-o",
-        "addopts=",
-        "-q",
-        "--no-header",
-        "-p",
-        "no:stepwise",
-    ]
+def _pytest_args(root_in: str, test_files: list[str], *, collect_only: bool) -> list[str]:
+    """Pytest's arguments: the gate's plugin, no conftest or planted config, pristine files."""
+    args = [
+        "-p", protocol.PLUGIN, "-p", "no:cacheprovider", "--noconftest",
+        "-c", f"{root_in}/{HIDDEN_DIR}/pytest.ini", f"--rootdir={root_in}",
+        "--import-mode=importlib", "-o", f"pythonpath={root_in}", "-o", "addopts=",
+        "-q", "--no-header", "-p", "no:stepwise",
+    ]  # fmt: skip
     if collect_only:
-        argv.append("--collect-only")
-    return argv + test_files
+        args.append("--collect-only")
+    return args + test_files
 
 
-def _run_once(
-    task: Task,
-    staged: Staged,
-    plan: Plan,
-    *,
-    scratch: Path,
-    index: int,
-    collect_only: bool = False,
-) -> _Run:
+def _env(plan: Plan, home: str) -> dict[str, str]:
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": "/tmp" if plan.bwrap else home,
+        "LANG": "C.UTF-8",
+        "TMPDIR": "/tmp",
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+    }
+
+
+def _warm_pool(task: Task, plan: Plan, executor: Executor) -> ForkPool | None:
+    """The fork-server pool when the warm path applies, else None (the cold path)."""
+    if executor != "warm" or plan.bwrap is None:
+        return None
+    bound = [Path(p) for p in interpreter_paths()]
+    if any(task.root.is_relative_to(b) for b in bound) and not task.root.is_relative_to(
+        BUNDLED_ROOT
+    ):
+        return None  # the servers' masks would not hide this task's folder
+    return pool_for(plan, (BUNDLED_ROOT,))
+
+
+def _cold(
+    task: Task, staged: Staged, plan: Plan, *, scratch: Path, index: int, collect_only: bool
+) -> tuple[process.Exit, Received]:
     rundir = scratch / f"run{index}"
     workdir, logdir = rundir / "work", rundir / "log"
     shutil.copytree(staged.root, workdir)
@@ -102,15 +104,15 @@ def _run_once(
     os.chmod(rundir, 0o711)
     root_in = SANDBOX_ROOT if plan.bwrap else str(workdir)
     channel = Channel()
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "HOME": "/tmp" if plan.bwrap else str(workdir),
-        "LANG": "C.UTF-8",
-        "TMPDIR": "/tmp",
-        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
-        protocol.ENV_FDS: channel.env_value,
-    }
-    argv = _pytest_argv(root_in, staged.test_files, collect_only=collect_only)
+    env = {**_env(plan, str(workdir)), protocol.ENV_FDS: channel.env_value}
+    argv = [
+        sys.executable,
+        "-I",
+        "-B",
+        "-m",
+        "pytest",
+        *_pytest_args(root_in, staged.test_files, collect_only=collect_only),
+    ]
     try:
         exit_ = process.run(
             argv,
@@ -127,7 +129,43 @@ def _run_once(
     except BaseException:
         channel.abandon()
         raise
-    got = channel.finish()
+    return exit_, channel.finish()
+
+
+def _warm(
+    task: Task, staged: Staged, plan: Plan, pool: ForkPool, *, collect_only: bool
+) -> tuple[process.Exit, Received]:
+    key = new_key()
+    res = pool.run(
+        staged.root,
+        staged.test_files,
+        argv_for=lambda root: _pytest_args(root, staged.test_files, collect_only=collect_only),
+        limits=_limits(task),
+        timeout_s=task.spec.verify.timeout_s,
+        env=_env(plan, "/tmp"),
+        key=key,
+        lock_down=lock_down,
+    )
+    exit_ = process.Exit(res.returncode, res.timed_out, res.duration_s, res.stdout, res.stderr)
+    return exit_, parse_lines(key, res.lines, overflow=res.overflow)
+
+
+def _run_once(
+    task: Task,
+    staged: Staged,
+    plan: Plan,
+    *,
+    scratch: Path,
+    index: int,
+    collect_only: bool = False,
+    pool: ForkPool | None = None,
+) -> _Run:
+    if pool is not None:
+        exit_, got = _warm(task, staged, plan, pool, collect_only=collect_only)
+    else:
+        exit_, got = _cold(
+            task, staged, plan, scratch=scratch, index=index, collect_only=collect_only
+        )
     run = _Run(
         record=RunRecord(
             index=index,
@@ -163,7 +201,9 @@ def _run_once(
     return run
 
 
-def expected_tests(task: Task, scope: Scope = "all", plan: Plan | None = None) -> list[str]:
+def expected_tests(
+    task: Task, scope: Scope = "all", plan: Plan | None = None, executor: Executor = "warm"
+) -> list[str]:
     """Collect the expected test ids from the pristine tests with the reference solution."""
     key = (str(task.root), task.content_hash(), scope)
     if key in _expected_cache:
@@ -175,7 +215,15 @@ def expected_tests(task: Task, scope: Scope = "all", plan: Plan | None = None) -
         overlay(task.workspace, template)
         overlay(task.solution, template)
         staged = _stage_into(task, template, scratch / "staged", scope)
-        run = _run_once(task, staged, plan, scratch=scratch, index=0, collect_only=True)
+        run = _run_once(
+            task,
+            staged,
+            plan,
+            scratch=scratch,
+            index=0,
+            collect_only=True,
+            pool=_warm_pool(task, plan, executor),
+        )
     if not run.record.finished or run.collected is None or run.record.collect_errors:
         detail = "; ".join(run.record.collect_errors) or run.stderr[-500:]
         raise InputError.single(
@@ -215,11 +263,14 @@ def verify(
     repeats: int | None = None,
     plan: Plan | None = None,
     strict_protected: bool = True,
+    executor: Executor | None = None,
 ) -> Verdict:
     """Verify a candidate workspace against a task and return the verdict.
 
     ``scope="public"`` runs only the public tests (what an agent's ``done`` may see).
     With ``strict_protected`` a changed protected file fails the verdict by itself.
+    ``executor`` picks the warm fork servers or a cold process per run (default: warm where
+    the plan has bubblewrap; ``ASSAY_EXECUTOR`` overrides); both give the same evidence.
     """
     ws = Path(workspace)
     if not ws.is_dir():
@@ -227,14 +278,20 @@ def verify(
     start = time.monotonic()
     plan = plan or plan_for()
     n = repeats or task.spec.verify.repeats
-    expected = expected_tests(task, scope, plan)
+    chosen: Executor = executor or (
+        "cold" if os.environ.get("ASSAY_EXECUTOR") == "cold" else "warm"
+    )
+    forks = _warm_pool(task, plan, chosen)
+    expected = expected_tests(task, scope, plan, chosen)
     with scratch_dir("assay-verify-") as scratch:
         staged = _stage_into(task, ws, scratch / "staged", scope)
         workers = max(1, min(n, os.cpu_count() or 1))
         with ThreadPoolExecutor(max_workers=workers) as pool:
             runs = list(
                 pool.map(
-                    lambda i: _run_once(task, staged, plan, scratch=scratch, index=i + 1),
+                    lambda i: _run_once(
+                        task, staged, plan, scratch=scratch, index=i + 1, pool=forks
+                    ),
                     range(n),
                 )
             )
