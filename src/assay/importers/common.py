@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +41,15 @@ class ImportReport(BaseModel):
     source: str
     out: str
     tasks: list[ImportedTask]
+
+
+@contextmanager
+def dataset_code() -> Iterator[None]:
+    """Parse data-set code quietly: much of it has escapes that newer Pythons warn about."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        yield
 
 
 def examples_module(doc: str, prelude: str, asserts: Sequence[str], smoke: str) -> str:

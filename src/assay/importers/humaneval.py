@@ -20,6 +20,7 @@ from assay.importers.common import (
     ExampleCheck,
     ImportedTask,
     ImportReport,
+    dataset_code,
     examples_module,
     passing_examples,
     write_all,
@@ -154,8 +155,7 @@ def _prompt_md(rec: HumanEvalRecord, kept: int) -> str:
     )
 
 
-def import_humaneval(source: Path | None, out: Path, pool: WarmPool) -> ImportReport:
-    """Import every problem of a HumanEval JSONL(.gz) file into task folders under ``out``."""
+def _import_humaneval(source: Path | None, out: Path, pool: WarmPool) -> ImportReport:
     path = source or default_source()
     records = read_records(path, HumanEvalRecord, check_humaneval, "task_id")
     found = []
@@ -211,3 +211,9 @@ def import_humaneval(source: Path | None, out: Path, pool: WarmPool) -> ImportRe
         )
     write_all(drafts, out)
     return ImportReport(dataset="humaneval", source=str(path), out=str(out), tasks=report)
+
+
+def import_humaneval(source: Path | None, out: Path, pool: WarmPool) -> ImportReport:
+    """Import every problem of a HumanEval JSONL(.gz) file into task folders under ``out``."""
+    with dataset_code():
+        return _import_humaneval(source, out, pool)

@@ -18,6 +18,7 @@ from assay.importers.common import (
     ExampleCheck,
     ImportedTask,
     ImportReport,
+    dataset_code,
     examples_module,
     passing_examples,
     write_all,
@@ -114,8 +115,7 @@ def _prompt_md(rec: MbppPlusRecord, example: str | None) -> str:
     )
 
 
-def import_mbppplus(source: Path, out: Path, pool: WarmPool) -> ImportReport:
-    """Import every problem of an MBPP+ JSONL file into task folders under ``out``."""
+def _import_mbppplus(source: Path, out: Path, pool: WarmPool) -> ImportReport:
     records = read_records(source, MbppPlusRecord, check_mbppplus, "task_id")
     candidates = []
     for _, rec in records:
@@ -184,3 +184,9 @@ def import_mbppplus(source: Path, out: Path, pool: WarmPool) -> ImportReport:
         )
     write_all(drafts, out)
     return ImportReport(dataset="mbppplus", source=str(source), out=str(out), tasks=report)
+
+
+def import_mbppplus(source: Path, out: Path, pool: WarmPool) -> ImportReport:
+    """Import every problem of an MBPP+ JSONL file into task folders under ``out``."""
+    with dataset_code():
+        return _import_mbppplus(source, out, pool)
