@@ -12,7 +12,6 @@ import typer
 
 from assay import __version__
 from assay.cli import (
-from assay.cli import importers
     claims,
     importers,
     manifest,
@@ -44,7 +43,6 @@ app.command("report")(report.report_cmd)
 app.add_typer(release.app, name="release")
 app.add_typer(manifest.app, name="manifest")
 app.command("query")(query.query_cmd)
-app.add_typer(importers.app, name="import")
 app.add_typer(importers.app, name="import")
 
 
