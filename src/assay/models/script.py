@@ -19,6 +19,21 @@ for tasks without their own list. JSON or TOML::
 
 A turn is text and/or tool calls. ``raw_arguments`` sends argument text verbatim (to script
 malformed JSON); ``pad_to_bytes`` pads the text to an oversized reply of that many bytes.
+
+Instead of tool calls, a turn may give client-neutral ``actions`` (or one ``action``), each
+exactly one of ``write = {path, content}``, ``edit = {path, old, new}``, ``run = "shell
+command"``, ``read = "path"`` or ``finish = "final text"``::
+
+    [[tasks."*"]]
+    action = { write = { path = "windows.py", content = "..." } }
+
+    [[tasks."*"]]
+    action = { finish = "Fixed the off-by-one." }
+
+``assay serve`` maps actions onto whatever tools the client offered in its request (their
+names and argument shapes differ per client) or, for a client without tools, onto an edit
+text. In process, actions become the loop agent's own tools (``write_file``, ``edit_file``,
+``read_file``, ``run``, and ``done`` for ``finish``).
 ``faults`` are delivered, one per try, on the first tries of the turn; the reply comes on
 the try after the last fault. Fault kinds: ``http`` (``status``, optional
 ``retry_after_s``), ``timeout`` (no answer for ``delay_s``), ``disconnect`` (connection
@@ -36,6 +51,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from pathlib import Path
 from typing import Any, Literal
 
@@ -99,16 +115,103 @@ class ScriptToolCall(_Strict):
         return json.dumps(self.arguments or {}, sort_keys=True)
 
 
+class WriteSpec(_Strict):
+    """Create or overwrite a file."""
+
+    path: str = Field(min_length=1)
+    content: str
+
+
+class EditSpec(_Strict):
+    """Replace ``old`` (which occurs once) with ``new`` in a file."""
+
+    path: str = Field(min_length=1)
+    old: str = Field(min_length=1)
+    new: str
+
+
+ActionKind = Literal["write", "edit", "run", "read", "finish"]
+
+
+class Action(_Strict):
+    """A client-neutral action: exactly one of its fields is given."""
+
+    write: WriteSpec | None = None
+    edit: EditSpec | None = None
+    run: str | None = Field(default=None, min_length=1)
+    """A shell command line, run in the workspace."""
+    read: str | None = Field(default=None, min_length=1)
+    """A path to read."""
+    finish: str | None = None
+    """The final text of the session."""
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Action:
+        given = [
+            k for k in ("write", "edit", "run", "read", "finish") if getattr(self, k) is not None
+        ]
+        if len(given) != 1:
+            raise ValueError(
+                f"an action names exactly one of write, edit, run, read, finish; got {given}"
+            )
+        return self
+
+    @property
+    def kind(self) -> ActionKind:
+        """Which of the five actions this is."""
+        for name in ("write", "edit", "run", "read"):
+            if getattr(self, name) is not None:
+                return name
+        return "finish"
+
+    def loop_call(self) -> ScriptToolCall:
+        """The same action as a call of the loop agent's own tools (in-process replay)."""
+        if self.write is not None:
+            args: dict[str, Any] = {"path": self.write.path, "content": self.write.content}
+            return ScriptToolCall(name="write_file", arguments=args)
+        if self.edit is not None:
+            args = {
+                "path": self.edit.path,
+                "old_string": self.edit.old,
+                "new_string": self.edit.new,
+            }
+            return ScriptToolCall(name="edit_file", arguments=args)
+        if self.run is not None:
+            return ScriptToolCall(name="run", arguments={"command": shlex.split(self.run)})
+        if self.read is not None:
+            return ScriptToolCall(name="read_file", arguments={"path": self.read})
+        return ScriptToolCall(name="done", arguments={"summary": self.finish or ""})
+
+
 class Turn(_Strict):
     """One scripted reply, and the faults delivered before it."""
 
     text: str = ""
     tool_calls: list[ScriptToolCall] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+    """Client-neutral actions; ``tool_calls`` is then derived from them for in-process replay."""
     finish_reason: Literal["stop", "tool_calls", "length"] | None = None
     """Defaults to ``tool_calls`` when there are tool calls, else ``stop``."""
     pad_to_bytes: int | None = Field(default=None, ge=0, le=1 << 30)
     """Pad the text with filler up to this many bytes (an oversized reply)."""
     faults: list[Fault] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive_calls(cls, value: Any) -> Any:
+        if not isinstance(value, dict) or ("action" not in value and "actions" not in value):
+            return value
+        data = dict(value)
+        if "action" in data:
+            if "actions" in data:
+                raise ValueError("give action or actions, not both")
+            data["actions"] = [data.pop("action")]
+        if data.get("tool_calls"):
+            raise ValueError("give actions or tool_calls, not both")
+        actions = [Action.model_validate(a) for a in data["actions"]]
+        data["actions"] = actions
+        data["tool_calls"] = [a.loop_call() for a in actions]
+        return data
 
     def reply_text(self) -> str:
         """Return the text with any padding applied."""

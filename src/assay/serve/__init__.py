@@ -1,5 +1,6 @@
-"""``assay serve``: a local fake model server answering from a replay script."""
+"""``assay serve``: a local fake model server answering from a replay script in four dialects."""
 
-from assay.serve.server import RunningServer, ScriptServer, start_server
+from assay.serve.actions import Mapping
+from assay.serve.server import RunningServer, ScriptServer, ServeOptions, start_server
 
-__all__ = ["RunningServer", "ScriptServer", "start_server"]
+__all__ = ["Mapping", "RunningServer", "ScriptServer", "ServeOptions", "start_server"]
