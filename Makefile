@@ -19,7 +19,8 @@ $(STAMP): pyproject.toml requirements.lock
 	@touch $(STAMP)
 
 # bubblewrap gives the gate its network and process isolation; the gate still works, with
-# weaker isolation that it records, where it cannot be installed.
+# weaker isolation that it records, where it cannot be installed. chromium renders the HTML
+# report in a headless-browser test, which is skipped where chromium cannot be installed.
 sysdeps:
 	@if ! command -v bwrap >/dev/null 2>&1; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -27,6 +28,13 @@ sysdeps:
 			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null) \
 				|| echo "warning: could not install bubblewrap; the gate will record weaker isolation"; \
 		else echo "warning: bubblewrap missing; install it for network isolation in the gate"; fi; \
+	fi
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing chromium"; \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+				|| echo "warning: could not install chromium; the HTML report's browser test will be skipped"; \
+		else echo "warning: chromium missing; the HTML report's browser test will be skipped"; fi; \
 	fi
 
 demo: $(STAMP)

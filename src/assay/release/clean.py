@@ -19,15 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from assay.release.secrets import Finding, iter_files, scan_tree
+from assay.release.secrets import PATH_START, Finding, iter_files, scan_tree
 
 CACHE_DIRS: Final = frozenset(
     {"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".ipynb_checkpoints"}
 )
 CACHE_FILES: Final = frozenset({".DS_Store", "Thumbs.db"})
 CACHE_SUFFIXES: Final = frozenset({".pyc", ".pyo"})
-_BEFORE: Final = r"(?<![\w.~/-])"
-"""A path starts where no path character precedes it."""
 FROZEN: Final = frozenset({"manifest.json", "manifest.sha256", "manifest.toml"})
 """Files at the top of a run directory that are never rewritten (they are hashed)."""
 
@@ -73,11 +71,11 @@ def _replacements(root: Path) -> list[tuple[re.Pattern[str], Callable[[re.Match[
     """
     out: list[tuple[str, re.Pattern[str], Callable[[re.Match[str]], str]]] = []
     for base in {str(root.absolute()), str(root.resolve())}:
-        pat = re.compile(_BEFORE + re.escape(base) + r"(?:(/)|(?=[\"'\s,;:)\]}>]|$))")
+        pat = re.compile(PATH_START + re.escape(base) + r"(?:(/)|(?=[\"'\s,;:)\]}>]|$))")
         out.append((base, pat, lambda m: "" if m.group(1) else "."))
     home = str(Path.home())
     if len(home) > 1:
-        out.append((home, re.compile(_BEFORE + re.escape(home) + "/"), lambda m: "~/"))
+        out.append((home, re.compile(PATH_START + re.escape(home) + "/"), lambda m: "~/"))
     out.sort(key=lambda item: len(item[0]), reverse=True)
     return [(pat, repl) for _, pat, repl in out]
 

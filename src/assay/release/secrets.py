@@ -46,7 +46,9 @@ SECRET_PATTERNS: Final[tuple[tuple[Kind, re.Pattern[str]], ...]] = (
 """Credentials, most specific first (an Anthropic key also looks like an OpenAI one)."""
 
 _PATH_END = r"[^\s\"'`<>|,;:)\]}]*"
-HOME_PREFIX: Final = r"(?<![\w.~/-])(?:/home/[^/\s\"'`<>]+|/Users/[^/\s\"'`<>]+|/root(?=/))"
+PATH_START: Final = r"(?<![\w.~/-])"
+"""A path starts where no path character precedes it."""
+HOME_PREFIX: Final = PATH_START + r"(?:/home/[^/\s\"'`<>]+|/Users/[^/\s\"'`<>]+|/root(?=/))"
 HOME_PATTERN: Final = re.compile(HOME_PREFIX + _PATH_END)
 """An absolute path into a home folder (``/root`` alone, as in a list of masked paths, is not)."""
 
@@ -77,7 +79,12 @@ def _patterns(extra_paths: Sequence[str]) -> list[tuple[Kind, re.Pattern[str]]]:
     if len(home) > 1 and not HOME_PATTERN.match(home + "/x"):  # a home outside /home, /root
         pats.append(("home_path", re.compile(re.escape(home) + "/" + _PATH_END)))
     for p in sorted({p.rstrip("/") for p in extra_paths if len(p.rstrip("/")) > 1}, key=len)[::-1]:
-        pats.append(("absolute_path", re.compile(re.escape(p) + r"(?=[/\"'\s]|$)" + _PATH_END)))
+        pats.append(
+            (
+                "absolute_path",
+                re.compile(PATH_START + re.escape(p) + r"(?=[/\"'\s]|$)" + _PATH_END),
+            )
+        )
     return pats
 
 
@@ -138,7 +145,8 @@ def redact(text: str, *, extra_paths: Sequence[str] = ()) -> str:
     for kind, pat in SECRET_PATTERNS:
         text = pat.sub(f"[redacted:{kind}]", text)
     for prefix in sorted({p.rstrip("/") for p in extra_paths if len(p) > 1}, key=len)[::-1]:
-        text = text.replace(prefix + "/", "").replace(prefix, ".")
+        pat = re.compile(PATH_START + re.escape(prefix) + r"(?:(/)|(?=[\"'\s,;:)\]}>]|$))")
+        text = pat.sub(lambda m: "" if m.group(1) else ".", text)
     home = str(Path.home())
     if len(home) > 1 and not HOME_PATTERN.match(home + "/x"):
         text = text.replace(home + "/", "~/")

@@ -135,14 +135,19 @@ def load_run(path: Path, label: str | None = None) -> RunData:
 
 
 def load_runs(paths: list[Path]) -> list[RunData]:
-    """Load several run directories with labels unique within the list."""
-    out: list[RunData] = []
-    used: set[str] = set()
-    for p in paths:
-        base = p.resolve().name or "run"
-        label, k = base, 2
-        while label in used:
+    """Load several run directories with short labels unique within the list.
+
+    A label is the folder's name; folders of the same name are told apart by their parent's
+    name (``a/run``, ``b/run``), and by a counter if that is not enough.
+    """
+    names = [p.resolve().name or "run" for p in paths]
+    labels: list[str] = []
+    for p, name in zip(paths, names, strict=True):
+        label = name
+        if names.count(name) > 1 and p.resolve().parent.name:
+            label = f"{p.resolve().parent.name}/{name}"
+        base, k = label, 2
+        while label in labels:
             label, k = f"{base}-{k}", k + 1
-        used.add(label)
-        out.append(load_run(p, label))
-    return out
+        labels.append(label)
+    return [load_run(p, label) for p, label in zip(paths, labels, strict=True)]
