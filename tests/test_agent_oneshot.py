@@ -60,3 +60,8 @@ def test_samples_are_recorded_with_seeds_and_faults(task, tmp_path):
         (ws / "windows.py").write_text(s.code)
         verdicts.append(verify(task, ws, repeats=1).passed)
     assert verdicts == [True, False]
+
+
+def test_extract_drops_stray_fences():
+    text = "def f(a):\n    return a\n```\nThis returns a."
+    assert extract_code(text, entry_point="f") == "def f(a):\n    return a\n"

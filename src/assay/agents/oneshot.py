@@ -52,6 +52,18 @@ def _defines(code: str, name: str) -> bool:
     )
 
 
+def _longest_parsing_prefix(code: str) -> str:
+    """Drop trailing lines (prose after the code) until the rest parses; else keep it all."""
+    if _parses(code):
+        return code
+    lines = code.splitlines()
+    for end in range(len(lines) - 1, 0, -1):
+        head = "\n".join(lines[:end]) + "\n"
+        if _parses(head):
+            return head
+    return code
+
+
 def extract_code(text: str, prompt: str = "", entry_point: str | None = None) -> str:
     """Take the candidate code out of a completion.
 
@@ -59,8 +71,12 @@ def extract_code(text: str, prompt: str = "", entry_point: str | None = None) ->
     text; code that does not define the entry point is treated as a body continuing the
     prompt (completion style). The prompt's imports are kept in front of a full definition.
     """
-    blocks: list[str] = _FENCE.findall(text) or [text]
+    # Without a complete fenced block, drop stray fence lines (small models often close a
+    # block they never opened) and take the rest as code.
+    bare = "\n".join(line for line in text.splitlines() if not line.strip().startswith("```"))
+    blocks: list[str] = _FENCE.findall(text) or [bare]
     chosen = next((b for b in blocks if entry_point and _defines(b, entry_point)), blocks[0])
+    chosen = _longest_parsing_prefix(chosen)
     if entry_point and not _defines(chosen, entry_point):
         joined = prompt + chosen
         return joined if _parses(joined) else chosen

