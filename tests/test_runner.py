@@ -149,3 +149,16 @@ def test_sigkill_at_random_points_then_resume(tmp_path):
     records = check_run_dir(out, len(tasks) * 3)
     assert {r.outcome for r in records} <= {"completed", "stagnated", "budget", "fault"}
     RunDir.open(out).write_summary()
+
+
+def test_claims_must_share_one_level(tmp_path):
+    m = write_manifest(tmp_path, ["window-sums"])
+    claims = "\n".join(
+        f'[[claims]]\nid = "c{i}"\nmetric = "success"\ntreatment = "auto"\ncontrol = "solo"\n'
+        f"alpha = {alpha}\n"
+        for i, alpha in enumerate((0.025, 0.05))
+    )
+    m.write_text(m.read_text() + "\n" + claims)
+    done = run_assay("run", str(m), "--out", str(tmp_path / "r"))
+    assert done.returncode == 2
+    assert "claims must share alpha and planned_looks" in done.stderr

@@ -120,6 +120,16 @@ class Manifest(_Strict):
                 raise ValueError(f"duplicate {what} ids {ids}")
         return self
 
+    @model_validator(mode="after")
+    def _one_family_level(self) -> Manifest:
+        # The claims form one Holm family, tested at one level across one plan of looks.
+        levels = {(c.alpha, c.planned_looks) for c in self.claims}
+        if len(levels) > 1:
+            raise ValueError(
+                f"claims must share alpha and planned_looks (found {sorted(levels)})"
+            )
+        return self
+
     def digest(self) -> str:
         """sha256 of the canonical JSON of the validated manifest."""
         return hashlib.sha256(dumps(self).encode()).hexdigest()
