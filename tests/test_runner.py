@@ -162,3 +162,53 @@ def test_claims_must_share_one_level(tmp_path):
     done = run_assay("run", str(m), "--out", str(tmp_path / "r"))
     assert done.returncode == 2
     assert "claims must share alpha and planned_looks" in done.stderr
+
+
+def test_ctrl_c_records_interrupted_and_resume_finishes(tmp_path):
+    tasks = ["window-sums", "lru-cache", "money-rounding", "semver-order"]
+    # A model that keeps listing the folder: attempts are long enough to be caught mid-way.
+    script = tmp_path / "busy.json"
+    script.write_text(
+        json.dumps(
+            {
+                "schema": "assay.script.v1",
+                "on_exhausted": "repeat_last",
+                "tasks": {"*": [{"tool_calls": [{"name": "list_dir", "arguments": {}}]}]},
+            }
+        )
+    )
+    m = write_manifest(tmp_path, tasks, seeds=1)
+    m.write_text(
+        m.read_text()
+        .replace("scripted:builtin:repair-demo", f"scripted:{script}")
+        .replace("max_passes = 3, max_steps = 12", "max_passes = 3, max_steps = 400")
+    )
+    out = tmp_path / "r"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assay.cli", "run", str(m), "--out", str(out), "--quiet"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    # Wait until the first attempts are under way, then press Ctrl-C once.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list((out / "events").glob("*.jsonl")):
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert "stopping" in err
+    first = RunDir.open(out).latest()
+    assert len(first) < len(tasks) * 3  # it stopped early
+    interrupted = [r for r in first.values() if r.outcome == "interrupted"]
+    assert interrupted, "attempts in flight must be recorded as interrupted"
+    assert all(not r.shipped and r.verdict is None for r in interrupted)
+    done = run_assay("run", "--resume", str(out), "--quiet")
+    assert done.returncode == 0, done.stderr
+    final = RunDir.open(out).latest()
+    assert len(final) == len(tasks) * 3
+    assert all(r.outcome != "interrupted" for r in final.values())
+    # The interrupted lines stay in the append-only file; the later line per attempt wins.
+    lines = (out / "attempts.jsonl").read_text().splitlines()
+    assert len(lines) == len(final) + len(interrupted)
