@@ -21,7 +21,7 @@ schema = "assay.manifest.v1"
 name = "mini-report"
 suites = ["repair"]
 tasks = {tasks}
-seeds = 1
+seeds = {seeds}
 
 [[agents]]
 id = "loop"
@@ -53,8 +53,11 @@ hazard-scan = 0.1
 review = 10.0
 
 [concurrency]
-attempts = 3
+attempts = {attempts}
+"""
+"""A small experiment over the demo's three conditions (the runner's tests use it too)."""
 
+CLAIMS = """
 [[claims]]
 id = "escalate-beats-solo"
 metric = "success"
@@ -73,11 +76,16 @@ min_n = 3
 """
 
 
+def manifest_text(tasks: list[str], *, seeds: int = 1, attempts: int = 2) -> str:
+    """The small experiment's manifest for ``tasks``."""
+    return MANIFEST.format(tasks=json.dumps(tasks), seeds=seeds, attempts=attempts)
+
+
 def make_run(folder: Path) -> Path:
     """Run the small experiment into ``folder/run`` and return the run directory."""
     folder.mkdir(parents=True, exist_ok=True)
     manifest = folder / "mini.toml"
-    manifest.write_text(MANIFEST.format(tasks=json.dumps(TASKS)))
+    manifest.write_text(manifest_text(TASKS, attempts=3) + CLAIMS)
     out = folder / "run"
     done = run_assay("run", str(manifest), "--out", str(out), "--quiet")
     assert done.returncode == 0, done.stderr

@@ -17,51 +17,12 @@ from assay.store.records import AttemptRecord, EventRecord
 from assay.store.rundir import RunDir
 
 from .conftest import REPO, run_assay
-
-MANIFEST = """
-schema = "assay.manifest.v1"
-name = "mini"
-suites = ["repair"]
-tasks = {tasks}
-seeds = {seeds}
-
-[[agents]]
-id = "loop"
-model = "scripted:builtin:repair-demo"
-config = {{ max_passes = 3, max_steps = 12, max_stale = 2 }}
-
-[[conditions]]
-id = "solo"
-
-[[conditions]]
-id = "auto"
-channels = ["public-tests", "lint", "hazard-scan"]
-max_retries = 1
-
-[[conditions]]
-id = "escalate"
-channels = ["public-tests", "hazard-scan"]
-max_retries = 1
-escalate_to = "review"
-escalate_when = ["hazard", "repeated_failure", "always"]
-
-[review]
-model = "scripted:builtin:repair-review"
-
-[costs]
-public-tests = 0.5
-lint = 0.1
-hazard-scan = 0.1
-review = 10.0
-
-[concurrency]
-attempts = 2
-"""
+from .rundir_helpers import manifest_text
 
 
 def write_manifest(tmp_path: Path, tasks: list[str], seeds: int = 1) -> Path:
     path = tmp_path / "m.toml"
-    path.write_text(MANIFEST.format(tasks=json.dumps(tasks), seeds=seeds))
+    path.write_text(manifest_text(tasks, seeds=seeds))
     return path
 
 
