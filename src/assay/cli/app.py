@@ -12,6 +12,7 @@ import typer
 
 from assay import __version__
 from assay.cli import (
+    agents,
     claims,
     importers,
     manifest,
@@ -34,6 +35,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(tasks.app, name="tasks")
+app.add_typer(agents.app, name="agents")
 app.command("verify")(verify.verify_cmd)
 app.add_typer(stats.app, name="stats")
 app.add_typer(claims.app, name="claims")

@@ -96,14 +96,22 @@ def _model_spec(spec: str, run: RunDir, tasks: list[Task]) -> str:
 def _arms(manifest: Manifest, run: RunDir, tasks: list[Task]) -> dict[str, Arm]:
     arms = {}
     for agent in manifest.agents:
-        model = load_model(_model_spec(agent.model, run, tasks))
+        spec = _model_spec(agent.model, run, tasks)
+        model = load_model(spec)
         script = getattr(model, "script", None)
         keys = frozenset(getattr(script, "tasks", {}) or {})
+        cli = agent.kind.startswith("cli:")
         arms[agent.id] = Arm(
             model=BoundedModel(model, manifest.concurrency.model_connections),
-            config=LoopConfig.model_validate(agent.config),
+            config=LoopConfig() if cli else LoopConfig.model_validate(agent.config),
             script_keys=keys,
         )
+        if cli:
+            from assay.agents.cli.agent import cli_arm
+
+            arms[agent.id].make_agent = cli_arm(
+                agent.kind, model=model, model_spec=spec, config=agent.config, root=run.root
+            )
     return arms
 
 

@@ -29,13 +29,15 @@ class _Strict(BaseModel):
 class AgentSpec(_Strict):
     """One agent × model arm."""
 
-    id: str = Field(pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
-    kind: Literal["loop"] = "loop"
-    """The agent: ``loop`` (the built-in tool-using agent)."""
+    id: str = Field(pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_.:-]*$")
+    kind: str = Field(default="loop", pattern=r"^(loop|cli:[a-z0-9][a-z0-9-]*)$")
+    """The agent: ``loop`` (the built-in tool-using agent) or ``cli:NAME`` (a third-party
+    agent CLI; ``assay agents list`` names them)."""
     model: str = Field(min_length=3)
     """A model spec: ``scripted:PATH``, ``scripted:builtin:repair-demo``, ``openai:MODEL``..."""
     config: dict[str, Any] = Field(default_factory=dict)
-    """Loop-agent settings (budgets, memory, protocol); see ``assay.agents.config``."""
+    """Loop-agent settings (budgets, memory, protocol; ``assay.agents.config``), or for a CLI
+    agent its settings (timeout, output limit, network; ``assay.agents.cli.base.CliConfig``)."""
 
 
 class ConditionSpec(_Strict):

@@ -73,6 +73,8 @@ class Mapping:
     finish_command: str | None = None
     """A shell command by which the client ends its session (mini-swe-agent's submit echo);
     ``finish`` then calls it besides giving its text."""
+    read_before_write: bool = False
+    """Read an existing file before overwriting it (Qwen Code refuses unread overwrites)."""
 
 
 def _norm(name: str) -> str:
@@ -180,6 +182,14 @@ class Resolver:
             return os.path.join(self.mapping.workdir, path)
         return path
 
+    def _must_read(self, path: str) -> bool:
+        workdir = self.mapping.workdir
+        return (
+            self.mapping.read_before_write
+            and bool(workdir)
+            and (Path(workdir or "") / path).is_file()
+        )
+
     def _call(self, tool: Offered, values: dict[str, str]) -> None:
         args = _fill(tool.schema, values, tool.name)
         call_id = f"call_{self.index}_{len(self.calls)}"
@@ -197,6 +207,9 @@ class Resolver:
         if action.write is not None:
             w = action.write
             tool = _find(self.tools, "write", {"path", "content"})
+            reader = _find(self.tools, "read", {"path"})
+            if tool is not None and reader is not None and self._must_read(w.path):
+                self._call(reader, {"path": self._path(w.path)})
             if tool is not None:
                 self._call(tool, {"path": self._path(w.path), "content": w.content})
             else:

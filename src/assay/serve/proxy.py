@@ -1,0 +1,396 @@
+"""A recording proxy in front of a live provider: every agent gets the same accounting.
+
+It listens on loopback and passes every request through to the upstream (OpenAI chat
+completions and Responses, Anthropic messages, Gemini — streams included, relayed as they
+arrive) and records per call: the dialect, model, status, latency (first byte and total),
+token usage, and the names of the tools the model called. The key comes from the
+environment and is put into the upstream request by the proxy (the client may hold a dummy);
+no header is ever recorded, and error excerpts have the key redacted.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Literal
+
+from assay.models.protocol import redact
+from assay.serve.server import MAX_BODY, route_of
+
+Auth = Literal["bearer", "x-api-key", "x-goog-api-key", "none"]
+HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "host",
+        "content-length",
+        "accept-encoding",
+    }
+)
+AUTH_HEADERS = frozenset({"authorization", "x-api-key", "x-goog-api-key", "api-key"})
+PARSE_LIMIT = 32 << 20
+"""Response bytes kept for parsing usage (the client still gets every byte)."""
+TIMEOUT_S = 600.0
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """Where calls go and how they are authenticated."""
+
+    root: str
+    """``scheme://host[:port][/prefix]``; the client's request path is appended."""
+    auth: Auth = "bearer"
+    key_env: tuple[str, ...] = ()
+    """Environment variables holding the key, first set wins."""
+
+    def key(self) -> str | None:
+        """The key from the environment, if one is set."""
+        for name in self.key_env:
+            if os.environ.get(name):
+                return os.environ[name]
+        return None
+
+
+def _objects(body: bytes, stream: bool) -> Iterator[dict[str, Any]]:
+    """The JSON objects of a response: the body, or each ``data:`` event of a stream."""
+    text = body.decode("utf-8", "replace")
+    if not stream:
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return
+        items = data if isinstance(data, list) else [data]
+        yield from (d for d in items if isinstance(d, dict))
+        return
+    for line in text.splitlines():
+        if line.startswith("data:"):
+            try:
+                data = json.loads(line[5:].strip())
+            except ValueError:
+                continue
+            if isinstance(data, dict):
+                yield data
+
+
+@dataclass
+class Tally:
+    """Usage and tool calls read from one response."""
+
+    prompt: int = 0
+    completion: int = 0
+    cached: int = 0
+    tools: list[str] | None = None
+    model: str | None = None
+
+    def tool(self, name: Any) -> None:
+        """Note a tool call by name."""
+        if isinstance(name, str) and name:
+            self.tools = [*(self.tools or []), name]
+
+
+def _num(data: Any, key: str) -> int:
+    value = data.get(key) if isinstance(data, dict) else None
+    return int(value) if isinstance(value, int | float) else 0
+
+
+def _chat(obj: dict[str, Any], t: Tally) -> None:
+    usage = obj.get("usage")
+    if isinstance(usage, dict):
+        t.prompt, t.completion = _num(usage, "prompt_tokens"), _num(usage, "completion_tokens")
+        t.cached = _num(usage.get("prompt_tokens_details"), "cached_tokens")
+    for choice in obj.get("choices") or []:
+        part = (
+            (choice.get("message") or choice.get("delta") or {}) if isinstance(choice, dict) else {}
+        )
+        for call in part.get("tool_calls") or []:
+            t.tool((call.get("function") or {}).get("name") if isinstance(call, dict) else None)
+
+
+def _responses(obj: dict[str, Any], t: Tally) -> None:
+    inner = obj.get("response")
+    response: dict[str, Any] = inner if isinstance(inner, dict) else obj
+    if obj.get("type") not in (
+        None,
+        "response.completed",
+        "response.incomplete",
+        "response.failed",
+    ):
+        return
+    usage = response.get("usage")
+    if isinstance(usage, dict):
+        t.prompt, t.completion = _num(usage, "input_tokens"), _num(usage, "output_tokens")
+        t.cached = _num(usage.get("input_tokens_details"), "cached_tokens")
+    for item in response.get("output") or []:
+        if isinstance(item, dict) and item.get("type") in ("function_call", "custom_tool_call"):
+            t.tool(item.get("name"))
+
+
+def _anthropic(obj: dict[str, Any], t: Tally) -> None:
+    message = obj.get("message") if obj.get("type") == "message_start" else obj
+    usage = message.get("usage") if isinstance(message, dict) else None
+    content = obj.get("content") if obj.get("type") == "message" else None
+    if isinstance(usage, dict):
+        if "input_tokens" in usage:
+            t.prompt = _num(usage, "input_tokens")
+            t.cached = _num(usage, "cache_read_input_tokens")
+        t.completion = max(t.completion, _num(usage, "output_tokens"))
+    blocks = [obj.get("content_block")] if obj.get("type") == "content_block_start" else []
+    blocks += content if isinstance(content, list) else []
+    for block in blocks:
+        if isinstance(block, dict) and block.get("type") == "tool_use":
+            t.tool(block.get("name"))
+
+
+def _gemini(obj: dict[str, Any], t: Tally) -> None:
+    usage = obj.get("usageMetadata")
+    if isinstance(usage, dict):
+        t.prompt, t.completion = (
+            _num(usage, "promptTokenCount"),
+            _num(usage, "candidatesTokenCount"),
+        )
+        t.cached = _num(usage, "cachedContentTokenCount")
+    for candidate in obj.get("candidates") or []:
+        content = candidate.get("content") if isinstance(candidate, dict) else None
+        parts = content.get("parts") if isinstance(content, dict) else None
+        for part in parts or []:
+            if isinstance(part, dict) and isinstance(part.get("functionCall"), dict):
+                t.tool(part["functionCall"].get("name"))
+
+
+READERS: dict[str, Callable[[dict[str, Any], Tally], None]] = {
+    "chat": _chat,
+    "responses": _responses,
+    "anthropic": _anthropic,
+    "gemini": _gemini,
+}
+
+
+def tally(dialect: str, body: bytes, stream: bool) -> Tally:
+    """Usage, tool calls and model of one response body (plain or streamed)."""
+    t = Tally()
+    read = READERS.get(dialect)
+    for obj in _objects(body, stream):
+        if read is not None:
+            read(obj, t)
+        model = (
+            obj.get("model") or obj.get("modelVersion") or (obj.get("response") or {}).get("model")
+        )
+        if isinstance(model, str) and model:
+            t.model = model
+    return t
+
+
+class ProxyServer(ThreadingHTTPServer):
+    """The proxy: its upstream and the record of every call."""
+
+    daemon_threads = True
+    block_on_close = False
+
+    def __init__(self, upstream: Upstream, address: tuple[str, int]) -> None:
+        super().__init__(address, ProxyHandler)
+        self.upstream = upstream
+        self.calls: list[dict[str, Any]] = []
+        self.problems: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+
+    def record(self, entry: dict[str, Any], problem: bool = False) -> None:
+        """Append a call record (or a problem) under the lock."""
+        with self._lock:
+            (self.problems if problem else self.calls).append(entry)
+
+
+class ProxyHandler(BaseHTTPRequestHandler):
+    """Relays one connection's requests upstream."""
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    server: ProxyServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Stay quiet: calls are recorded instead."""
+
+    def do_GET(self) -> None:
+        """Model lists and the like pass through unrecorded."""
+        self._relay(b"", record=False)
+
+    def do_POST(self) -> None:
+        """Pass a model call through, recording it."""
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            self.close_connection = True
+            self._reply(413, b'{"error": {"message": "request body too large"}}')
+            return
+        self._relay(self.rfile.read(length), record=True)
+
+    def _headers(self) -> dict[str, str]:
+        up = self.server.upstream
+        out = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+        key = up.key()
+        if key is not None:
+            out = {k: v for k, v in out.items() if k.lower() not in AUTH_HEADERS}
+            if up.auth == "bearer":
+                out["Authorization"] = f"Bearer {key}"
+            elif up.auth != "none":
+                out[up.auth] = key
+        out["Accept-Encoding"] = "identity"  # usage is read from the body as it passes
+        return out
+
+    def _relay(self, body: bytes, *, record: bool) -> None:
+        up = self.server.upstream
+        target = urllib.parse.urlsplit(up.root)
+        path = target.path.rstrip("/") + self.path
+        route = route_of(self.path)
+        request = _json_object(body)
+        stream = bool(request.get("stream")) or bool(route and route.stream)
+        dialect = route.dialect.name if route else "unknown"
+        start = time.monotonic()
+        conn_type = (
+            http.client.HTTPSConnection if target.scheme == "https" else http.client.HTTPConnection
+        )
+        conn = conn_type(target.netloc, timeout=TIMEOUT_S)
+        kept = bytearray()
+        first: float | None = None
+        try:
+            conn.request(self.command, path, body=body or None, headers=self._headers())
+            response = conn.getresponse()
+            self.send_response(response.status)
+            length = response.getheader("Content-Length")
+            for k, v in response.getheaders():
+                if k.lower() not in HOP_BY_HOP:
+                    self.send_header(k, v)
+            if length is not None:
+                self.send_header("Content-Length", length)
+            else:
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            self.end_headers()
+            while chunk := response.read1(1 << 16):
+                first = first if first is not None else time.monotonic() - start
+                if len(kept) < PARSE_LIMIT:
+                    kept += chunk
+                self.wfile.write(chunk)
+                self.wfile.flush()
+            status = response.status
+        except (OSError, http.client.HTTPException) as exc:
+            detail = redact(f"{type(exc).__name__}: {exc}", [up.key() or ""])
+            self.server.record({"path": self.path, "reason": detail}, problem=True)
+            self.close_connection = True
+            if first is None:
+                message = json.dumps(
+                    {"error": {"message": f"assay proxy: upstream failed: {detail}"}}
+                )
+                self._reply(502, message.encode())
+            status = 502
+        finally:
+            conn.close()
+        if record:
+            model = request.get("model")
+            if not isinstance(model, str):
+                model = route.model if route else None
+            self._record(
+                dialect,
+                model,
+                stream=stream,
+                status=status,
+                start=start,
+                first=first,
+                body=bytes(kept),
+            )
+
+    def _record(
+        self,
+        dialect: str,
+        model: str | None,
+        *,
+        stream: bool,
+        status: int,
+        start: float,
+        first: float | None,
+        body: bytes,
+    ) -> None:
+        t = tally(dialect, body, stream and status < 400)
+        entry: dict[str, Any] = {
+            "dialect": dialect,
+            "model": t.model or model,
+            "stream": stream,
+            "status": status,
+            "fault": None if status < 400 else "upstream_error",
+            "tool_calls": t.tools or [],
+            "prompt_tokens": t.prompt,
+            "completion_tokens": t.completion,
+            "cached_tokens": t.cached,
+            "ttfb_s": None if first is None else round(first, 4),
+            "latency_s": round(time.monotonic() - start, 4),
+        }
+        if status >= 400:
+            excerpt = body[:300].decode("utf-8", "replace")
+            entry["error"] = redact(excerpt, [self.server.upstream.key() or ""])
+        self.server.record(entry)
+
+    def _reply(self, status: int, payload: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+def _json_object(body: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(body) if body else {}
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+@dataclass
+class RunningProxy:
+    """A proxy answering on a background thread; close it (or use ``with``) when done."""
+
+    server: ProxyServer
+    thread: threading.Thread
+
+    @property
+    def port(self) -> int:
+        """The bound port."""
+        return int(self.server.server_address[1])
+
+    @property
+    def root_url(self) -> str:
+        """``http://127.0.0.1:PORT`` (clients add their API's paths)."""
+        return f"http://{self.server.server_address[0]!s}:{self.port}"
+
+    def close(self) -> None:
+        """Stop serving and release the port."""
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+    def __enter__(self) -> RunningProxy:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def start_proxy(upstream: Upstream, host: str = "127.0.0.1", port: int = 0) -> RunningProxy:
+    """Bind ``host:port`` (0 picks a free port) and relay to ``upstream`` on a daemon thread."""
+    server = ProxyServer(upstream, (host, port))
+    thread = threading.Thread(
+        target=server.serve_forever, args=(0.05,), name="assay-proxy", daemon=True
+    )
+    thread.start()
+    return RunningProxy(server, thread)
