@@ -87,3 +87,29 @@ def test_same_verdicts_as_the_gate(humaneval_dir, warm_pool, tmp_path, task_id):
         "planted_conftest": True,
     }
     assert {n: v.passed for n, v in zip(cands, warm, strict=True) if n in expected} == expected
+
+
+def _plain_bundled() -> list[str]:
+    from assay.tasks.suite import load_suite
+    from assay.verify.warm.tasks import reference_job
+
+    return [t.id for t in load_suite("repair") if reference_job(t) is not None]
+
+
+@pytest.mark.parametrize("task_id", _plain_bundled())
+def test_bundled_plain_tasks_agree_too(warm_pool, tmp_path, task_id):
+    from assay.tasks.suite import BUNDLED_ROOT
+
+    task = load_task(BUNDLED_ROOT / "repair" / task_id)
+    workspaces = [reference_workspace(task, tmp_path / "ref"), task.workspace]
+    naive = task.root / "naive"
+    if naive.is_dir():
+        shutil.copytree(task.workspace, tmp_path / "naive")
+        shutil.copytree(naive, tmp_path / "naive", dirs_exist_ok=True)
+        workspaces.append(tmp_path / "naive")
+    warm = verify_tasks([(task, ws) for ws in workspaces], warm_pool, repeats=1)
+    for ws, fast in zip(workspaces, warm, strict=True):
+        assert fast is not None
+        gate = verify(task, ws, repeats=1)
+        assert fast.passed == gate.passed, (ws.name, fast.reasons, gate.reasons)
+        assert [(t.id, t.outcome) for t in fast.tests] == [(t.id, t.outcome) for t in gate.tests]

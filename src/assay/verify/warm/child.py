@@ -45,6 +45,7 @@ _GUARDED_PACKAGES = frozenset({"_pytest", "pytest", "pluggy", "assay"})
 _GUARDED_MODULES = ("assay.verify.warm.child", "assay.verify.protocol", "hmac", "json")
 
 Send = Callable[..., None]
+Snapshot = dict[str, dict[str, int]]
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class Prepared:
     module: PlainModule
     code: types.CodeType
     source: str
+    lines: list[str]
+    """The source's lines, for tracebacks (split once, not in every child)."""
 
 
 @dataclass(frozen=True)
@@ -69,12 +72,12 @@ class RunSpec:
     limits: Limits
     nproc: bool
     """Set RLIMIT_NPROC too (the server runs as the unprivileged uid)."""
-    baseline: dict[str, dict[str, int]]
+    baseline: Snapshot
     """The integrity snapshot, taken once by the server: the child starts as its copy."""
 
 
 def run(spec: RunSpec) -> NoReturn:
-    """Run the tests of one run and exit; exit status 0 once ``finish`` was sent."""
+    """Run the tests of one run and exit; exit status 0 once the report was sent."""
     status = 70
     try:
         _isolate(spec)
@@ -144,28 +147,31 @@ def _audit(tamper: list[str]) -> Callable[[str, tuple[Any, ...]], None]:
     return hook
 
 
-def snapshot() -> dict[str, dict[str, int]]:
+def snapshot() -> Snapshot:
     """Identities of what decides and reports outcomes: builtins, channel modules' globals."""
     return {
         "modules": {m: id(sys.modules.get(m)) for m in (*_GUARDED_MODULES, "builtins")},
         "builtins": {k: id(v) for k, v in vars(builtins).items() if k != "_"},
-        "globals": {
-            f"{m}:{k}": id(v) for m in _GUARDED_MODULES for k, v in vars(sys.modules[m]).items()
-        },
+        **{m: {k: id(v) for k, v in vars(sys.modules[m]).items()} for m in _GUARDED_MODULES},
     }
 
 
-def _diff(before: dict[str, dict[str, int]]) -> list[str]:
+def _diff(before: Snapshot) -> list[str]:
+    """What changed since the snapshot, compared in place (no second snapshot is built)."""
+    found: list[str] = []
     try:
-        now = snapshot()
+        for group, items in before.items():
+            now: dict[str, Any]
+            if group == "modules":
+                now, label = {m: sys.modules.get(m) for m in items}, "modules changed: "
+            elif group == "builtins":
+                now, label = vars(builtins), "builtins changed: "
+            else:
+                now, label = vars(sys.modules[group]), f"globals changed: {group}:"
+            found += [f"{label}{k}" for k, i in items.items() if id(now.get(k)) != i]
     except Exception as exc:  # a deleted or replaced module is itself tampering
-        return [f"integrity check failed: {type(exc).__name__}: {exc}"]
-    return [
-        f"{group} changed: {k}"
-        for group, items in before.items()
-        for k, v in items.items()
-        if now[group].get(k) != v
-    ]
+        found.append(f"integrity check failed: {type(exc).__name__}: {exc}")
+    return found
 
 
 def _describe(exc: BaseException, skip: int = 0) -> str:
@@ -190,7 +196,7 @@ def _execute(spec: RunSpec) -> None:
         counts[current[0]] = counts.get(current[0], 0) + 1
 
     for p in spec.modules:
-        linecache.cache[p.module.path] = (len(p.source), None, p.source.splitlines(True), "")
+        linecache.cache[p.module.path] = (len(p.source), None, p.lines, "")
     tamper: list[str] = []
     sys.addaudithook(_audit(tamper))
     collected: list[tuple[str, Any]] = []

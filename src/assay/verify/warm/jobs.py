@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -15,6 +16,12 @@ def _check_path(path: str) -> str:
     if path.startswith("/") or ".." in parts or not all(parts):
         raise ValueError(f"{path!r} must be a relative POSIX path inside the run folder")
     return path
+
+
+@lru_cache(maxsize=1024)
+def _plain(path: str, source: str) -> PlainModule:
+    """Parsing is the parent's main cost per job; the same test module recurs across jobs."""
+    return inspect_module(path, source)[0]
 
 
 class ModuleSource(BaseModel):
@@ -31,7 +38,7 @@ class ModuleSource(BaseModel):
 
     def plain(self) -> PlainModule:
         """The module's plain form; raises ``NotPlainError`` when it needs pytest."""
-        return inspect_module(self.path, self.source)[0]
+        return _plain(self.path, self.source)
 
 
 class FunctionJob(BaseModel):

@@ -9,6 +9,7 @@ reply nor anything printed can pass a candidate by itself.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import queue
@@ -84,6 +85,11 @@ class _Server:
     def stop(self) -> None:
         if self._proc is None:
             return
+        if self._proc.stdin is not None:
+            with contextlib.suppress(OSError):
+                self._proc.stdin.close()  # a healthy server ends on end of input
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._proc.wait(timeout=1)
         kill_group(self._proc.pid)
         self._proc.wait()
         for stream in (self._proc.stdin, self._proc.stdout):
@@ -214,7 +220,9 @@ class WarmPool:
         memory_ceiling_mb: int = 4096,
         margin_s: float = 10.0,
     ) -> None:
-        self.workers = max(1, workers or os.cpu_count() or 1)
+        # Two servers per core: a run waits on its child part of the time (fork, exit, a sleep,
+        # a timeout), and the second server keeps the core busy meanwhile.
+        self.workers = max(1, workers or 2 * (os.cpu_count() or 1))
         self._plan = plan
         self._masks = list(masks)
         self.server_limits = Limits(cpu_s=10**7, memory_mb=memory_ceiling_mb, nproc=256)

@@ -61,7 +61,8 @@ def _read(stdin: BinaryIO) -> dict[str, Any] | None:
 
 def _prepare(path: str, source: str) -> child.Prepared:
     plain, _ = inspect_module(path, source)
-    return child.Prepared(module=plain, code=compile_counted(path, source), source=source)
+    code = compile_counted(path, source)
+    return child.Prepared(plain, code, source, source.splitlines(True))
 
 
 def _write_files(work: str, files: dict[str, str]) -> None:

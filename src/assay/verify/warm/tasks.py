@@ -22,7 +22,7 @@ from assay.verify.verdict import Verdict
 from assay.verify.warm.fs import fast_scratch
 from assay.verify.warm.instrument import NotPlainError, imported_modules, module_name
 from assay.verify.warm.jobs import FunctionJob, ModuleSource
-from assay.verify.warm.pool import WarmPool
+from assay.verify.warm.pool import WarmPool, WarmUnavailableError
 
 Scope = Literal["all", "public"]
 _MAX_BYTES = 8 * 1024 * 1024
@@ -130,6 +130,12 @@ def _with_staging(verdict: Verdict, staged: Staged, *, strict_protected: bool) -
     )
 
 
+def reference_job(task: Task, *, scope: Scope = "all") -> StagedJob | None:
+    """The job of the task's reference solution; ``None`` if the task needs pytest."""
+    with fast_scratch("assay-warm-ref-") as tmp:
+        return function_job(task, reference_workspace(task, tmp / "ref"), scope=scope)
+
+
 def calibrate(
     tasks: Sequence[Task], pool: WarmPool, *, scope: Scope = "all"
 ) -> dict[str, Calibration]:
@@ -141,8 +147,7 @@ def calibrate(
         if key in _calibrations:
             out[task.id] = _calibrations[key]
             continue
-        with fast_scratch("assay-warm-ref-") as tmp:
-            built = function_job(task, reference_workspace(task, tmp / "ref"), scope=scope)
+        built = reference_job(task, scope=scope)
         if built is not None:
             todo.append((task, key, built))
     outcomes = pool.verify([b.job for _, _, b in todo])
@@ -201,10 +206,20 @@ def pool_for(tasks: Sequence[Task]) -> WarmPool:
 def check_function_tasks(
     tasks: Sequence[Task], pool: WarmPool | None = None
 ) -> dict[str, CheckResult]:
-    """Check the function-level tasks of a suite; the others are absent from the result."""
+    """Check the function-level tasks of a suite; the others are absent from the result.
+
+    Without a pool one is started, only if some task qualifies; if none can start here, the
+    result is empty and every task goes to the gate.
+    """
     if pool is None:
-        with pool_for(tasks) as own:
-            return check_function_tasks(tasks, own)
+        mine = [t for t in tasks if reference_job(t) is not None]
+        if not mine:
+            return {}
+        try:
+            with pool_for(mine) as own:
+                return check_function_tasks(mine, own)
+        except WarmUnavailableError:
+            return {}
     cals = calibrate(tasks, pool)
     mine = [t for t in tasks if t.id in cals]
     untouched: dict[str, Verdict] = {}
