@@ -43,6 +43,18 @@ def mutate(source: str) -> str:
     return ast.unparse(tree)
 
 
+# Adds a test function to the test module that imports the candidate: pytest collects it.
+PLANT_TEST = """
+import sys
+_f = sys._getframe()
+while _f is not None:
+    if _f.f_globals.get("__name__", "").rsplit(".", 1)[-1].startswith("test_"):
+        _f.f_globals["test_planted"] = lambda: None
+        break
+    _f = _f.f_back
+"""
+
+
 def _candidates(task: Task, root: Path) -> dict[str, Path]:
     ref = reference_workspace(task, root / "reference")
     source = (ref / "solution.py").read_text()
@@ -61,6 +73,7 @@ def _candidates(task: Task, root: Path) -> dict[str, Path]:
     variant("builtins", "import builtins\nbuiltins.len = len\nbuiltins.print = len\n" + source)
     variant("edited_test", source, {"test_solution.py": "def test_nothing():\n    pass\n"})
     variant("planted_conftest", source, {"conftest.py": "raise SystemExit(0)\n"})
+    variant("planted_test", PLANT_TEST + source)
     return made
 
 
@@ -85,6 +98,7 @@ def test_same_verdicts_as_the_gate(humaneval_dir, warm_pool, tmp_path, task_id):
         "builtins": False,
         "edited_test": False,
         "planted_conftest": True,
+        "planted_test": False,
     }
     assert {n: v.passed for n, v in zip(cands, warm, strict=True) if n in expected} == expected
 

@@ -153,6 +153,17 @@ def test_tampering_closes_the_gate(warm_pool, prelude):
     assert {"tampering", "collect_error", "session_incomplete", "forged_messages"} & set(v.reasons)
 
 
+INJECT_TEST = """
+import sys
+setattr(sys.modules["_assay_hidden.test_hidden"], "test_planted", lambda: None)
+"""
+
+
+def test_a_test_planted_into_the_test_module_is_unexpected(warm_pool):
+    v = _one(warm_pool, add_job(INJECT_TEST + GOOD_ADD))
+    assert not v.passed and "unexpected_tests" in v.reasons
+
+
 def _processes_with(marker: str) -> list[str]:
     found = []
     for pid in os.listdir("/proc"):

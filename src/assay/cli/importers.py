@@ -43,10 +43,8 @@ def humaneval_cmd(
 ) -> None:
     """Import HumanEval (164 problems) as function-level tasks."""
     from assay.importers.humaneval import import_humaneval
-    from assay.verify.warm.pool import WarmPool
 
-    with WarmPool() as pool:
-        _show(import_humaneval(source, out, pool), as_json)
+    _show(import_humaneval(source, out), as_json)
 
 
 @app.command("mbppplus")
@@ -57,7 +55,5 @@ def mbppplus_cmd(
 ) -> None:
     """Import MBPP+ as function-level tasks."""
     from assay.importers.mbppplus import import_mbppplus
-    from assay.verify.warm.pool import WarmPool
 
-    with WarmPool() as pool:
-        _show(import_mbppplus(path, out, pool), as_json)
+    _show(import_mbppplus(path, out), as_json)

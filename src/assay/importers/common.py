@@ -72,8 +72,13 @@ class ExampleCheck:
     asserts: list[str]
 
 
-def passing_examples(checks: Sequence[ExampleCheck], pool: WarmPool) -> list[list[int]]:
-    """For each task, the indices of the examples its reference solution satisfies."""
+def passing_examples(
+    checks: Sequence[ExampleCheck], pool: WarmPool | None = None
+) -> list[list[int]]:
+    """For each task, the indices of the examples its reference solution satisfies.
+
+    They run in the sandbox, on ``pool`` or on a pool started for the call.
+    """
     jobs = [
         FunctionJob(
             id=c.task_id,
@@ -91,6 +96,9 @@ def passing_examples(checks: Sequence[ExampleCheck], pool: WarmPool) -> list[lis
         for c in checks
         if c.asserts
     ]
+    if pool is None:
+        with WarmPool() as own:
+            return passing_examples(checks, own)
     verdicts = iter(pool.verify(jobs))
     kept: list[list[int]] = []
     for c in checks:

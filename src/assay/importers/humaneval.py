@@ -155,7 +155,7 @@ def _prompt_md(rec: HumanEvalRecord, kept: int) -> str:
     )
 
 
-def _import_humaneval(source: Path | None, out: Path, pool: WarmPool) -> ImportReport:
+def _import_humaneval(source: Path | None, out: Path, pool: WarmPool | None) -> ImportReport:
     path = source or default_source()
     records = read_records(path, HumanEvalRecord, check_humaneval, "task_id")
     found = []
@@ -213,7 +213,11 @@ def _import_humaneval(source: Path | None, out: Path, pool: WarmPool) -> ImportR
     return ImportReport(dataset="humaneval", source=str(path), out=str(out), tasks=report)
 
 
-def import_humaneval(source: Path | None, out: Path, pool: WarmPool) -> ImportReport:
-    """Import every problem of a HumanEval JSONL(.gz) file into task folders under ``out``."""
+def import_humaneval(source: Path | None, out: Path, pool: WarmPool | None = None) -> ImportReport:
+    """Import every problem of a HumanEval JSONL(.gz) file into task folders under ``out``.
+
+    The records are validated first; then the public examples are run against the reference
+    solution in the sandbox (on ``pool``, or on a pool started for the import).
+    """
     with dataset_code():
         return _import_humaneval(source, out, pool)

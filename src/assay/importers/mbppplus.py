@@ -115,7 +115,7 @@ def _prompt_md(rec: MbppPlusRecord, example: str | None) -> str:
     )
 
 
-def _import_mbppplus(source: Path, out: Path, pool: WarmPool) -> ImportReport:
+def _import_mbppplus(source: Path, out: Path, pool: WarmPool | None) -> ImportReport:
     records = read_records(source, MbppPlusRecord, check_mbppplus, "task_id")
     candidates = []
     for _, rec in records:
@@ -186,7 +186,7 @@ def _import_mbppplus(source: Path, out: Path, pool: WarmPool) -> ImportReport:
     return ImportReport(dataset="mbppplus", source=str(source), out=str(out), tasks=report)
 
 
-def import_mbppplus(source: Path, out: Path, pool: WarmPool) -> ImportReport:
+def import_mbppplus(source: Path, out: Path, pool: WarmPool | None = None) -> ImportReport:
     """Import every problem of an MBPP+ JSONL file into task folders under ``out``."""
     with dataset_code():
         return _import_mbppplus(source, out, pool)

@@ -373,7 +373,7 @@ class WarmPool:
 def verify_functions(jobs: Sequence[FunctionJob], *, pool: WarmPool | None = None) -> list[Verdict]:
     """Verify candidates on the fast path: one gate-compatible verdict per job, in order.
 
-    Without ``pool`` a pool is started for the call (about a tenth of a second) and stopped.
+    Without ``pool`` a pool is started for the call (a fraction of a second) and stopped.
     """
     if pool is None:
         with WarmPool() as own:

@@ -200,7 +200,8 @@ def pool_for(tasks: Sequence[Task]) -> WarmPool:
     bound = [Path(p) for p in interpreter_paths()]
     roots = [BUNDLED_ROOT, *(t.root for t in tasks)]
     masks = sorted({r for r in roots if r.exists() and any(r.is_relative_to(b) for b in bound)})
-    return WarmPool(masks=masks)
+    ceiling = max([4096, *(t.spec.verify.memory_mb for t in tasks)])
+    return WarmPool(masks=masks, memory_ceiling_mb=ceiling)
 
 
 def check_function_tasks(
