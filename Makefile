@@ -17,7 +17,7 @@ LLAMA_FLAGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGG
 WHEELS := $(HOME)/.cache/assay-wheels/llama-generic
 LLM_STAMP := $(VENV)/.assay-llm-installed
 
-.PHONY: demo test lint typecheck sysdeps llm clean
+.PHONY: demo test lint typecheck sysdeps llm agents clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(MAKE) --no-print-directory sysdeps
@@ -37,6 +37,11 @@ $(LLM_STAMP): $(STAMP)
 	@touch $(LLM_STAMP)
 
 llm: $(LLM_STAMP)
+
+# The eight agent CLIs of `--agent cli:NAME`, pinned, installed once per machine into
+# ~/.cache/assay/agents (npm prefixes and venvs); reruns find them cached and take a second.
+agents: $(STAMP)
+	$(BIN)/assay agents install --all
 
 # bubblewrap gives the gate its network and process isolation; the gate still works, with
 # weaker isolation that it records, where it cannot be installed. chromium renders the HTML
@@ -70,7 +75,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 # pytest's exit code 5 means no test ran: that is a failure here, never a pass.
-test: $(STAMP) $(LLM_STAMP) lint typecheck
+test: $(STAMP) $(LLM_STAMP) agents lint typecheck
 	@set +e; $(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests"; exit 1; fi; exit $$rc
 

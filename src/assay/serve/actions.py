@@ -74,7 +74,8 @@ class Mapping:
     """A shell command by which the client ends its session (mini-swe-agent's submit echo);
     ``finish`` then calls it besides giving its text."""
     read_before_write: bool = False
-    """Read an existing file before overwriting it (Qwen Code refuses unread overwrites)."""
+    """Read an existing file before writing or editing it with a file tool (Qwen Code
+    refuses to change a file it has not read in the session)."""
 
 
 def _norm(name: str) -> str:
@@ -217,6 +218,9 @@ class Resolver:
         elif action.edit is not None:
             e = action.edit
             tool = _find(self.tools, "edit", {"path", "old", "new"})
+            reader = _find(self.tools, "read", {"path"})
+            if tool is not None and reader is not None and self._must_read(e.path):
+                self._call(reader, {"path": self._path(e.path)})
             if tool is not None:
                 self._call(tool, {"path": self._path(e.path), "old": e.old, "new": e.new})
             else:

@@ -204,12 +204,32 @@ class ProxyServer(ThreadingHTTPServer):
         self.upstream = upstream
         self.calls: list[dict[str, Any]] = []
         self.problems: list[dict[str, Any]] = []
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
+        self._active = 0
 
     def record(self, entry: dict[str, Any], problem: bool = False) -> None:
         """Append a call record (or a problem) under the lock."""
         with self._lock:
             (self.problems if problem else self.calls).append(entry)
+
+    def begin(self) -> None:
+        """Note a request in flight."""
+        with self._lock:
+            self._active += 1
+
+    def end(self) -> None:
+        """Note a request done (and recorded)."""
+        with self._lock:
+            self._active -= 1
+            self._lock.notify_all()
+
+    def settle(self, timeout_s: float = 10.0) -> None:
+        """Wait until no request is in flight, so that every call is recorded.
+
+        A client may have its last byte before the proxy has written the call's record.
+        """
+        with self._lock:
+            self._lock.wait_for(lambda: self._active == 0, timeout=timeout_s)
 
 
 class ProxyHandler(BaseHTTPRequestHandler):
@@ -233,7 +253,11 @@ class ProxyHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._reply(413, b'{"error": {"message": "request body too large"}}')
             return
-        self._relay(self.rfile.read(length), record=True)
+        self.server.begin()
+        try:
+            self._relay(self.rfile.read(length), record=True)
+        finally:
+            self.server.end()
 
     def _headers(self) -> dict[str, str]:
         up = self.server.upstream

@@ -185,8 +185,13 @@ class CliAgent:
         result.pass_reasons = [decided.reason]
         if decided.outcome == "fault":
             ran = session.ran
-            why = session.problems[-1].get("reason") if session.problems else None
-            why = why or f"exit {ran.signal_name or ran.returncode}"
+            last = session.records[-1] if session.records else {}
+            if session.problems:
+                why = str(session.problems[-1].get("reason"))
+            elif decided.classification == "endpoint_fault":
+                why = f"the last model call failed ({last.get('fault')}, HTTP {last.get('status')})"
+            else:
+                why = f"exit {ran.signal_name or ran.returncode}"
             result.fault = f"cli:{self.arm.adapter.name} {decided.classification}: {why}"[:500]
         emit("cli_exit", exit_event(session.ran, decided))
         result.duration_s = round(time.monotonic() - start, 4)

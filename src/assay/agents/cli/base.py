@@ -64,7 +64,7 @@ class ServeHints:
     turns: Literal["history", "sequence"] = "history"
     """How the server counts turns (``sequence`` when prompts hold example exchanges)."""
     read_before_write: bool = False
-    """The client refuses to overwrite a file it has not read in the session."""
+    """The client refuses to change a file it has not read in the session."""
 
 
 @dataclass(frozen=True)

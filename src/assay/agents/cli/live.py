@@ -54,11 +54,13 @@ class ProxyEndpoint:
         return self._running.port
 
     def records(self) -> list[dict[str, Any]]:
-        """Every model call passed through."""
+        """Every model call passed through (once the last one is recorded)."""
+        self._running.server.settle()
         return list(self._running.server.calls)
 
     def problems(self) -> list[dict[str, Any]]:
         """Calls the upstream did not answer."""
+        self._running.server.settle()
         return list(self._running.server.problems)
 
     def close(self) -> None:
