@@ -1,4 +1,4 @@
-"""The warm pool: sandboxed servers, one per core; runs dispatched to them; verdicts decided here.
+"""The warm pool: sandboxed servers, two per core; runs dispatched to them; verdicts decided here.
 
 Each server is started once under the strongest isolation plan this machine allows (the gate's
 :func:`~assay.sandbox.isolation.plan_for`: bubblewrap namespaces entered as uid 65534, the
@@ -9,13 +9,10 @@ reply nor anything printed can pass a candidate by itself.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import os
 import queue
 import secrets
-import select
-import subprocess
 import sys
 import threading
 import time
@@ -25,121 +22,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from pydantic import ValidationError
-
 from assay.sandbox.isolation import Isolation, Plan, bwrap_argv, plan_for
-from assay.sandbox.limits import UNPRIVILEGED_UID, Limits, apply
-from assay.sandbox.process import kill_group
+from assay.sandbox.limits import UNPRIVILEGED_UID, Limits
 from assay.sandbox.scratch import give_tree
 from assay.verify.verdict import Verdict
 from assay.verify.warm.decide import RunView, decide, expectation, read_run
 from assay.verify.warm.fs import fast_scratch
 from assay.verify.warm.jobs import FunctionJob
+from assay.verify.warm.link import ServerLink, ServerLostError, WarmUnavailableError
 from assay.verify.warm.server import module_key
-from assay.verify.warm.wire import Ready, RunReply, RunRequest, WireModule
+from assay.verify.warm.wire import RunReply, RunRequest, WireModule
 
-_START_TIMEOUT_S = 60.0
 _RETRIES = 2
-
-
-class WarmUnavailableError(RuntimeError):
-    """No warm server could be started here."""
-
-
-class _ServerLostError(Exception):
-    pass
-
-
-class _Server:
-    """One sandboxed server process and the modules it already holds."""
-
-    def __init__(self, argv: list[str], env: dict[str, str], workdir: Path, pool: WarmPool):
-        self._argv, self._env, self._workdir, self._pool = argv, env, workdir, pool
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._buf = b""
-        self.seen: set[str] = set()
-        self.sweep = False
-
-    def start(self) -> None:
-        plan, limits = self._pool.plan, self._pool.server_limits
-        with (self._workdir.parent / f"{self._workdir.name}.log").open("ab") as log:
-            self._proc = subprocess.Popen(
-                self._argv,
-                cwd=self._workdir,
-                env=self._env,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=log,
-                start_new_session=True,
-                # Only setrlimit/setres[ug]id run between fork and exec: no locks are taken there.
-                preexec_fn=lambda: apply(limits, drop_uid=plan.drop_uid),  # noqa: PLW1509
-            )
-        self._buf, self.seen = b"", set()
-        try:
-            ready = Ready.model_validate_json(self._readline(time.monotonic() + _START_TIMEOUT_S))
-        except (_ServerLostError, ValidationError) as exc:
-            self.stop()
-            raise WarmUnavailableError(f"the warm server did not start: {exc}") from None
-        self.sweep = ready.sweep
-
-    def stop(self) -> None:
-        if self._proc is None:
-            return
-        if self._proc.stdin is not None:
-            with contextlib.suppress(OSError):
-                self._proc.stdin.close()  # a healthy server ends on end of input
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self._proc.wait(timeout=1)
-        kill_group(self._proc.pid)
-        self._proc.wait()
-        for stream in (self._proc.stdin, self._proc.stdout):
-            if stream is not None:
-                stream.close()
-        self._proc = None
-
-    def _readline(self, deadline: float) -> bytes:
-        assert self._proc is not None and self._proc.stdout is not None
-        fd = self._proc.stdout.fileno()
-        while b"\n" not in self._buf:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise _ServerLostError("no reply in time")
-            ready, _, _ = select.select([fd], [], [], remaining)
-            if ready:
-                chunk = os.read(fd, 1 << 20)
-                if not chunk:
-                    raise _ServerLostError("the server exited")
-                self._buf += chunk
-        line, self._buf = self._buf.split(b"\n", 1)
-        return line
-
-    def call(self, req: RunRequest, deadline: float) -> RunReply:
-        """Send one request (sources only for modules the server lacks) and read its reply."""
-        if self._proc is None:
-            self.start()
-        for attempt in range(2):
-            wire = req.model_copy(
-                update={
-                    "modules": [
-                        m if m.sha not in self.seen else WireModule(path=m.path, sha=m.sha)
-                        for m in req.modules
-                    ]
-                }
-            )
-            try:
-                assert self._proc is not None and self._proc.stdin is not None
-                self._proc.stdin.write(wire.model_dump_json().encode() + b"\n")
-                self._proc.stdin.flush()
-                reply = RunReply.model_validate_json(self._readline(deadline))
-            except (OSError, ValidationError) as exc:
-                raise _ServerLostError(f"{type(exc).__name__}: {exc}") from None
-            if reply.run != req.run:
-                raise _ServerLostError(f"reply for run {reply.run}, expected {req.run}")
-            self.seen |= {m.sha for m in req.modules}
-            if not reply.missing or attempt:
-                return reply
-            self.seen -= set(reply.missing)
-        return reply
 
 
 @dataclass(frozen=True)
@@ -183,7 +77,7 @@ class _Worker(threading.Thread):
     started, restarted and stopped only by this long-lived thread.
     """
 
-    def __init__(self, server: _Server, items: queue.Queue[_Item], pool: WarmPool) -> None:
+    def __init__(self, server: ServerLink, items: queue.Queue[_Item], pool: WarmPool) -> None:
         super().__init__(daemon=True)
         self.server, self._items, self._pool = server, items, pool
         self.ready = threading.Event()
@@ -267,7 +161,11 @@ class WarmPool:
             if plan.bwrap:
                 argv = bwrap_argv(plan.bwrap, workdir, server_env, self._masks) + cmd
             self._threads.append(
-                _Worker(_Server(argv, server_env, workdir, self), self._items, self)
+                _Worker(
+                    ServerLink(argv, server_env, workdir, plan, self.server_limits),
+                    self._items,
+                    self,
+                )
             )
         for t in self._threads:
             t.start()
@@ -309,13 +207,13 @@ class WarmPool:
             raise batch.failures[0]
         return [batch.replies[r.run] for r in requests]
 
-    def call(self, server: _Server, req: RunRequest) -> RunReply:
+    def call(self, server: ServerLink, req: RunRequest) -> RunReply:
         """One run on one server; infrastructure errors are retried, a lost server restarted."""
         for _ in range(_RETRIES + 1):
             deadline = time.monotonic() + req.timeout_s + self._margin_s
             try:
                 reply = server.call(req, deadline)
-            except _ServerLostError as exc:
+            except ServerLostError as exc:
                 server.stop()
                 server.start()
                 # Lost while the candidate ran: fail closed, never retried.

@@ -22,7 +22,8 @@ from assay.verify.verdict import Verdict
 from assay.verify.warm.fs import fast_scratch
 from assay.verify.warm.instrument import NotPlainError, imported_modules, module_name
 from assay.verify.warm.jobs import FunctionJob, ModuleSource
-from assay.verify.warm.pool import WarmPool, WarmUnavailableError
+from assay.verify.warm.link import WarmUnavailableError
+from assay.verify.warm.pool import WarmPool
 
 Scope = Literal["all", "public"]
 _MAX_BYTES = 8 * 1024 * 1024
