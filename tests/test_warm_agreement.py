@@ -103,6 +103,16 @@ def test_same_verdicts_as_the_gate(humaneval_dir, warm_pool, tmp_path, task_id):
     assert {n: v.passed for n, v in zip(cands, warm, strict=True) if n in expected} == expected
 
 
+def test_public_scope_agrees(humaneval_dir, warm_pool, tmp_path):
+    task = load_task(humaneval_dir / "humaneval-0")
+    workspaces = [reference_workspace(task, tmp_path / "ref"), task.workspace]
+    warm = verify_tasks([(task, ws) for ws in workspaces], warm_pool, scope="public", repeats=1)
+    for ws, fast in zip(workspaces, warm, strict=True):
+        gate = verify(task, ws, scope="public", repeats=1)
+        assert fast is not None and fast.scope == "public" and fast.hidden.total == 0
+        assert (fast.passed, fast.public) == (gate.passed, gate.public)
+
+
 def _plain_bundled() -> list[str]:
     from assay.tasks.suite import load_suite
     from assay.verify.warm.tasks import reference_job
