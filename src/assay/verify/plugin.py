@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from assay.verify import protocol
+from assay.verify import audit, protocol
 
 _CLIP = 2000
 _KEY_HOOKS = (
@@ -64,19 +64,18 @@ _KEY_MODULES = (
     "pluggy",
     "assay.verify.plugin",
     "assay.verify.protocol",
+    "assay.verify.audit",
     "builtins",
 )
-_BLOCKED_EVENTS = frozenset(
-    {
-        "sys.settrace",
-        "sys.setprofile",
-        "gc.get_objects",
-        "gc.get_referrers",
-        "gc.get_referents",
-        "sys._current_frames",
-    }
+
+
+_GLOBALS_GUARDED = (
+    "assay.verify.plugin",
+    "assay.verify.protocol",
+    "assay.verify.audit",
+    "hmac",
+    "json",
 )
-_GUARDED_PACKAGES = frozenset({"_pytest", "pytest", "pluggy", "assay"})
 
 
 def _resolve(spec: str) -> Any:
@@ -141,6 +140,8 @@ class _Gate:
         self._snapshot: dict[str, Any] = {}
         self._seq = 0
         self._funcs: list[str] = []
+        # Bound now: patching the audit module later cannot change what this hook refuses.
+        self._refusal = audit.refusal
 
     # -- channel -------------------------------------------------------------------------
     def send(self, kind: str, **fields: Any) -> None:
@@ -152,23 +153,7 @@ class _Gate:
             view = view[written:]
 
     def audit(self, event: str, args: tuple[Any, ...]) -> None:
-        reason = None
-        if event in _BLOCKED_EVENTS or (
-            event.startswith("ctypes.") and not (event == "ctypes.dlopen" and args[0] is None)
-        ):
-            reason = event
-        elif event == "open" and isinstance(args[0], str | bytes):
-            path = os.fsdecode(args[0])
-            if path.startswith("/dev/fd/") or (
-                path.startswith("/proc/")
-                and ("/fd/" in path or path.endswith(("/mem", "/environ")))
-            ):
-                reason = f"open {path}"
-        elif event == "object.__setattr__":
-            target, name = args[0], args[1]
-            module = str(getattr(target, "__module__", "") or "").split(".")[0]
-            if name == "__code__" or (isinstance(target, type) and module in _GUARDED_PACKAGES):
-                reason = f"setattr {getattr(target, '__qualname__', target)!s}.{name}"
+        reason = self._refusal(event, args)
         if reason is not None:
             self._tamper.append(f"blocked: {reason}")
             raise RuntimeError(f"assay gate: {reason} is not allowed during verification")
@@ -187,7 +172,13 @@ class _Gate:
             "builtins": {k: id(v) for k, v in vars(builtins).items() if k != "_"},
             "globals": {
                 f"{m}:{k}": id(v)
-                for m in ("assay.verify.plugin", "assay.verify.protocol", "hmac", "json")
+                for m in (
+                    "assay.verify.plugin",
+                    "assay.verify.protocol",
+                    "assay.verify.audit",
+                    "hmac",
+                    "json",
+                )
                 for k, v in vars(sys.modules[m]).items()
             },
         }
