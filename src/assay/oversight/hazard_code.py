@@ -8,6 +8,7 @@ defines itself is not mistaken for the builtin it shadows.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -20,6 +21,25 @@ DELETION = "file-deletion"
 ALWAYS_EQUAL = "always-true-eq"
 EXIT = "interpreter-exit"
 PATCHING = "runtime-patching"
+INTROSPECTION = "test-introspection"
+
+# Reaching the tests from inside the process under test: frames, code objects, the files of
+# the hidden tests. The gate cannot stop this in-process, so the scan must see it.
+_INTROSPECTION_ATTRS = frozenset(
+    {
+        "_getframe",
+        "f_back",
+        "f_globals",
+        "f_locals",
+        "tb_frame",
+        "gi_frame",
+        "co_consts",
+        "__code__",
+        "__closure__",
+        "__globals__",
+    }
+)
+_TEST_PATH = re.compile(r"(_assay_hidden|(^|[/\\])test_\w*\.py|\btests?/)")
 
 _SHELL_ALWAYS = frozenset(
     {
@@ -224,7 +244,13 @@ class _Scanner(ast.NodeVisitor):
         if _under(module, _PYTEST_INTERNALS):
             self.add(PATCHING, node, f"imports {module} (the test runner's internals)")
 
+    def visit_Constant(self, node: ast.Constant) -> None:
+        if isinstance(node.value, str) and _TEST_PATH.search(node.value):
+            self.add(INTROSPECTION, node, f"names a test file or folder ({node.value[:40]!r})")
+
     def visit_Attribute(self, node: ast.Attribute) -> None:
+        if node.attr in _INTROSPECTION_ATTRS:
+            self.add(INTROSPECTION, node, f"reaches .{node.attr} (frames or code of other code)")
         # `import urllib` then `urllib.request.urlopen(...)`: the import alone looked harmless.
         name = self.qualname(node)
         if (

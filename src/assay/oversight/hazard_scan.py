@@ -38,6 +38,7 @@ RULES: dict[str, str] = {
     code.ALWAYS_EQUAL: "__eq__ returning True (or __ne__ False) unconditionally",
     code.EXIT: "os._exit/os.abort anywhere; sys.exit, exit() or SystemExit in library code",
     code.PATCHING: "patching builtins, pytest, unittest or sys.modules; importing _pytest",
+    code.INTROSPECTION: "frames, code objects or test files reached from the code under test",
     HARDCODED: "a literal returned when a parameter equals a literal from the public tests",
 }
 """Every rule id the scan reports, with what it catches."""
