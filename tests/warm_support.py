@@ -10,7 +10,12 @@ import pytest
 from assay.verify.warm.jobs import FunctionJob, ModuleSource
 from assay.verify.warm.pool import WarmPool
 
-MBPPPLUS = Path("/work/shared/data/mbppplus/MbppPlus.jsonl")
+# The raw MBPP+ copy lives in shared/ beside the checkout (read from there, never copied in).
+_SHARED = [Path(__file__).resolve().parents[2] / "shared", Path("/work/shared")]
+MBPPPLUS = next(
+    (p / "data/mbppplus/MbppPlus.jsonl" for p in _SHARED if (p / "data/mbppplus").is_dir()),
+    _SHARED[0] / "data/mbppplus/MbppPlus.jsonl",
+)
 
 ADD_TEST = """
 from solution import add
