@@ -127,9 +127,7 @@ class Manifest(_Strict):
         # The claims form one Holm family, tested at one level across one plan of looks.
         levels = {(c.alpha, c.planned_looks) for c in self.claims}
         if len(levels) > 1:
-            raise ValueError(
-                f"claims must share alpha and planned_looks (found {sorted(levels)})"
-            )
+            raise ValueError(f"claims must share alpha and planned_looks (found {sorted(levels)})")
         return self
 
     def digest(self) -> str:
