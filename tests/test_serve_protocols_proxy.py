@@ -160,6 +160,7 @@ def test_the_key_comes_from_the_environment_and_is_never_recorded(
         assert (
             err.value.code == 401 and SECRET in err.value.read().decode()
         )  # the client sees what upstream said
+        proxy.server.settle()
         (record,) = proxy.server.calls
     assert seen[0].headers["x-api-key"] == SECRET  # injected on the way out
     assert record["status"] == 401 and record["fault"] == "upstream_error"

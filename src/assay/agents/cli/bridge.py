@@ -9,12 +9,12 @@ passes it on to the endpoint on the host's loopback), runs ``CMD`` and exits wit
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 CHUNK = 1 << 16
@@ -41,14 +41,14 @@ def relay(a: socket.socket, b: socket.socket) -> None:
     b.close()
 
 
-def _serve(listener: socket.socket, connect: object) -> None:
+def _serve(listener: socket.socket, connect: Callable[[], socket.socket]) -> None:
     while True:
         try:
             conn, _ = listener.accept()
         except OSError:
             return
         try:
-            upstream = connect()  # type: ignore[operator]
+            upstream = connect()
         except OSError:
             conn.close()
             continue
@@ -106,5 +106,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.stdout.flush()
-    os._exit(main(sys.argv[1:]))
+    sys.exit(main(sys.argv[1:]))

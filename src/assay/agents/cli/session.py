@@ -248,15 +248,14 @@ class CliArm:
         hidden: list[Path],
         stop: threading.Event | None,
     ) -> tuple[Ran, Confinement]:
-        arm = self
-        invocation = arm.adapter.invocation(ctx)
+        invocation = self.adapter.invocation(ctx)
         for path, text in invocation.files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
         env = {**base_env(ctx.home), **invocation.env}
-        argv = [str(ctx.binary), *invocation.args, *arm.config.extra_args]
-        bwrap = bwrap_works() if arm.config.network != "host" else None
-        if arm.config.network == "isolated" and bwrap is None:
+        argv = [str(ctx.binary), *invocation.args, *self.config.extra_args]
+        bwrap = bwrap_works() if self.config.network != "host" else None
+        if self.config.network == "isolated" and bwrap is None:
             raise InputError.single(
                 "agent config",
                 "network",
@@ -287,8 +286,8 @@ class CliArm:
                 env=env,
                 stdout=round_dir / "stdout.txt",
                 stderr=round_dir / "stderr.txt",
-                timeout_s=arm.config.timeout_s,
-                max_bytes=int(arm.config.max_output_mb * (1 << 20)),
+                timeout_s=self.config.timeout_s,
+                max_bytes=int(self.config.max_output_mb * (1 << 20)),
                 stop=stop,
             )
         finally:
@@ -298,10 +297,9 @@ class CliArm:
         return ran, confinement
 
     def _observe(self, ctx: Context, round_dir: Path) -> list[Observation]:
-        adapter = self.adapter
         out: list[Observation] = []
         with (round_dir / "stdout.txt").open("r", encoding="utf-8", errors="replace") as fh:
             for line in fh:
-                if len(line) <= KEEP_BYTES:
-                    out += adapter.observe(line)
-        return out + adapter.after(ctx)
+                if len(line) <= KEEP_BYTES:  # a flood's giant lines are not worth parsing
+                    out += self.adapter.observe(line)
+        return out + self.adapter.after(ctx)
