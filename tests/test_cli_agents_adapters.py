@@ -62,3 +62,18 @@ def test_adapter_solves_one_task_and_fails_another_as_scripted(name: str, tmp_pa
     assert {"path": "dates.py", "change": "modified"} in failed.of("file_change")
     (probe,) = failed.of("probe")
     assert probe["passed"] is False and "tests_failed" in probe["reasons"]
+
+
+@pytest.mark.parametrize("dialect", ["chat", "responses", "anthropic", "gemini"])
+def test_pi_solves_over_every_dialect_of_the_server(dialect: str, tmp_path: Path) -> None:
+    ensure_installed("pi")
+    task = bundled(SOLVE_TASK)
+    fix = (task.solution / "windows.py").read_text()
+    turns = [
+        {"action": {"write": {"path": "windows.py", "content": fix}}},
+        {"action": {"finish": "Done."}},
+    ]
+    got = attempt("pi", task, turns, tmp_path, dialect=dialect)
+    assert got.result.outcome == "completed" and got.truth.passed
+    assert [c["dialect"] for c in got.of("model_call")] == [dialect, dialect]
+    assert got.of("cli_usage")[0]["prompt_tokens"] == got.result.prompt_tokens > 0

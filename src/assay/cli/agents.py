@@ -41,6 +41,7 @@ def list_cmd(
             "installed": s.installed,
             "version": s.version,
             "dialects": list(a.dialects),
+            "path": str(s.path).replace(str(Path.home()), "~", 1),
         }
         if as_json:
             typer.echo(json.dumps(row))
