@@ -117,39 +117,35 @@ def _typed(role: str, value: str, prop: Any) -> Any:
     return value
 
 
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _edits_item(prop: dict[str, Any]) -> dict[str, Any] | None:
+    """The item schema of an array of ``{old, new}`` edits (Pi's ``edits``), if it is one."""
+    items = _object(prop.get("items"))
+    roles = {ROLE_OF.get(k) for k in _object(items.get("properties"))}
+    return items if prop.get("type") == "array" and {"old", "new"} <= roles else None
+
+
 def _fill(schema: dict[str, Any], values: dict[str, str], tool: str) -> dict[str, Any]:
     """Arguments for a tool schema, filled by role; raise MappingError on an unknown need."""
-    props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
-    assert isinstance(props, dict)
+    props = _object(schema.get("properties"))
     args: dict[str, Any] = {}
     for key, prop in props.items():
         role = ROLE_OF.get(key)
+        item = _edits_item(_object(prop))
         if role in values:
             args[key] = _typed(role, values[role], prop)
-        elif (
-            isinstance(prop, dict)
-            and prop.get("type") == "array"
-            and {"old", "new"} <= values.keys()
-        ):
-            items = prop.get("items")
-            item_props = items.get("properties") if isinstance(items, dict) else None
-            if isinstance(item_props, dict) and {ROLE_OF.get(k) for k in item_props} >= {
-                "old",
-                "new",
-            }:
-                assert isinstance(items, dict)
-                args[key] = [_fill(items, {"old": values["old"], "new": values["new"]}, tool)]
-    required = schema.get("required") if isinstance(schema.get("required"), list) else []
-    assert isinstance(required, list)
-    for key in required:
+        elif item is not None and {"old", "new"} <= values.keys():
+            args[key] = [_fill(item, {"old": values["old"], "new": values["new"]}, tool)]
+    required = schema.get("required")
+    for key in required if isinstance(required, list) else []:
         if key in args:
             continue
-        prop = props.get(key)
-        if not isinstance(prop, dict):
-            prop = {}
         if key in FILLER_KEYS:
             args[key] = FILLER
-        elif prop.get("type") == "boolean":
+        elif _object(props.get(key)).get("type") == "boolean":
             args[key] = False
         else:
             raise MappingError(f"tool {tool!r} requires argument {key!r}, which no action fills")
