@@ -14,7 +14,6 @@ import shutil
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -27,25 +26,15 @@ from assay.tasks.load import Task
 from assay.tasks.suite import BUNDLED_ROOT
 from assay.verify import protocol
 from assay.verify.channel import Channel, Received, parse_lines
+from assay.verify.decision import EXCERPT, OUTCOMES, RunEvidence, Staging, Suite, decide
 from assay.verify.forkserver.pool import ForkPool, new_key, pool_for
 from assay.verify.stage import HIDDEN_DIR, Staged, lock_down, overlay, stage
-from assay.verify.verdict import Outcome, Reason, RunRecord, SuiteCount, TestResult, Verdict
+from assay.verify.verdict import RunRecord, Verdict
 
 Scope = Literal["all", "public"]
 Executor = Literal["warm", "cold"]
 """``warm``: fork servers with pytest loaded (bwrap plans only); ``cold``: a fresh process."""
-_WORST: tuple[Outcome, ...] = ("missing", "error", "failed", "xpassed", "xfailed", "skipped")
-_EXCERPT = 4000
 _expected_cache: dict[tuple[str, str, Scope], list[str]] = {}
-
-
-@dataclass
-class _Run:
-    record: RunRecord
-    outcomes: dict[str, Outcome] = field(default_factory=dict)
-    texts: dict[str, str] = field(default_factory=dict)
-    collected: list[str] | None = None
-    stderr: str = ""
 
 
 def _limits(task: Task) -> Limits:
@@ -159,14 +148,14 @@ def _run_once(
     index: int,
     collect_only: bool = False,
     pool: ForkPool | None = None,
-) -> _Run:
+) -> RunEvidence:
     if pool is not None:
         exit_, got = _warm(task, staged, plan, pool, collect_only=collect_only)
     else:
         exit_, got = _cold(
             task, staged, plan, scratch=scratch, index=index, collect_only=collect_only
         )
-    run = _Run(
+    run = RunEvidence(
         record=RunRecord(
             index=index,
             returncode=exit_.returncode,
@@ -179,21 +168,18 @@ def _run_once(
             tamper=[],
             collect_errors=[],
         ),
-        stderr=exit_.stderr,
+        output=exit_.stderr,
     )
     for msg in got.messages:
         kind = msg.get("t")
         if kind == "collected":
             run.collected = [str(i) for i in msg.get("ids", [])]
         elif kind == "test":
-            outcome = str(msg.get("outcome"))
-            run.outcomes[str(msg.get("id"))] = (
-                outcome if outcome in _WORST or outcome == "passed" else "error"  # type: ignore[assignment]
-            )
+            run.outcomes[str(msg.get("id"))] = OUTCOMES.get(str(msg.get("outcome")), "error")
             if msg.get("text"):
                 run.texts[str(msg.get("id"))] = str(msg["text"])
         elif kind == "collect_error":
-            run.record.collect_errors.append(f"{msg.get('id')}: {msg.get('text', '')}"[-_EXCERPT:])
+            run.record.collect_errors.append(f"{msg.get('id')}: {msg.get('text', '')}"[-EXCERPT:])
         elif kind == "finish":
             run.record.finished = True
             run.record.exitstatus = int(msg.get("exitstatus", -1))
@@ -225,7 +211,7 @@ def expected_tests(
             pool=_warm_pool(task, plan, executor),
         )
     if not run.record.finished or run.collected is None or run.record.collect_errors:
-        detail = "; ".join(run.record.collect_errors) or run.stderr[-500:]
+        detail = "; ".join(run.record.collect_errors) or run.output[-500:]
         raise InputError.single(
             task.root / "task.toml",
             "verify",
@@ -246,13 +232,6 @@ def expected_tests(
 def _stage_into(task: Task, workspace: Path, dest: Path, scope: Scope) -> Staged:
     dest.mkdir()
     return stage(task, workspace, dest, hidden=scope == "all")
-
-
-def _worst(outcomes: list[Outcome]) -> Outcome:
-    for o in _WORST:
-        if o in outcomes:
-            return o
-    return "passed"
 
 
 def verify(
@@ -295,108 +274,16 @@ def verify(
                     range(n),
                 )
             )
-    return _decide(
-        task,
+    suites: dict[str, Suite] = {
+        tid: "hidden" if tid.startswith(HIDDEN_DIR + "/") else "public" for tid in expected
+    }
+    return decide(
+        task.id,
+        scope,
+        suites,
         runs,
-        scope=scope,
-        expected=expected,
-        staged=staged,
-        plan=plan,
-        strict_protected=strict_protected,
-        duration=time.monotonic() - start,
-    )
-
-
-def _decide(
-    task: Task,
-    runs: list[_Run],
-    *,
-    scope: Scope,
-    expected: list[str],
-    staged: Staged,
-    plan: Plan,
-    strict_protected: bool,
-    duration: float,
-) -> Verdict:
-    reasons: list[Reason] = []
-
-    def flag(reason: Reason) -> None:
-        if reason not in reasons:
-            reasons.append(reason)
-
-    tests: list[TestResult] = []
-    flaky = False
-    for tid in expected:
-        per = [r.outcomes.get(tid, "missing") for r in runs]
-        worst = _worst(per)
-        if len(set(per)) > 1:
-            flaky = True
-        suite: Literal["public", "hidden"] = (
-            "hidden" if tid.startswith(HIDDEN_DIR + "/") else "public"
-        )
-        tests.append(TestResult(id=tid, suite=suite, outcome=worst, per_repeat=per))
-        if worst == "missing":
-            flag("tests_missing")
-        elif worst != "passed":
-            flag("tests_failed")
-    all_passed = all(t.outcome == "passed" for t in tests)
-    for r in runs:
-        rec = r.record
-        if rec.timed_out:
-            flag("timeout")
-        if rec.forged_lines:
-            flag("forged_messages")
-        if rec.tamper:
-            flag("tampering")
-        if rec.collect_errors:
-            flag("collect_error")
-        if not rec.finished:
-            flag("session_incomplete")
-        elif rec.exitstatus != 0 and all_passed:
-            flag("session_failed")
-        if rec.returncode != 0 and all_passed:
-            flag("nonzero_exit")
-        if r.collected is not None and set(r.collected) - set(expected):
-            flag("unexpected_tests")
-    if flaky:
-        flag("flaky")
-    if staged.protected_changed and strict_protected:
-        flag("protected_changed")
-    return Verdict(
-        task_id=task.id,
-        scope=scope,
-        passed=not reasons,
-        reasons=reasons,
-        public=_count(tests, "public"),
-        hidden=_count(tests, "hidden"),
-        tests=tests,
-        repeats=len(runs),
-        flaky=flaky,
-        failure_excerpt=_excerpt(tests, runs),
-        duration_s=round(duration, 4),
-        runs=[r.record for r in runs],
         isolation=plan.describe(_limits(task)),
-        protected_changed=staged.protected_changed,
-        dropped_files=staged.dropped,
-        escaped_symlinks=staged.escaped_links,
+        duration=time.monotonic() - start,
+        staging=Staging(staged.protected_changed, staged.dropped, staged.escaped_links),
+        strict_protected=strict_protected,
     )
-
-
-def _count(tests: list[TestResult], suite: str) -> SuiteCount:
-    mine = [t for t in tests if t.suite == suite]
-    return SuiteCount(passed=sum(t.outcome == "passed" for t in mine), total=len(mine))
-
-
-def _excerpt(tests: list[TestResult], runs: list[_Run]) -> str:
-    for t in tests:
-        if t.outcome != "passed":
-            for r in runs:
-                if t.id in r.texts:
-                    return f"{t.id}:\n{r.texts[t.id]}"[-_EXCERPT:]
-    for r in runs:
-        if r.record.collect_errors:
-            return r.record.collect_errors[0][-_EXCERPT:]
-        if not r.record.finished or r.record.tamper:
-            lines = [*r.record.tamper, r.stderr[-_EXCERPT:]]
-            return "\n".join(x for x in lines if x)[-_EXCERPT:]
-    return ""

@@ -9,34 +9,18 @@ from __future__ import annotations
 
 import base64
 import signal
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from assay.sandbox.isolation import Isolation
-from assay.verify import protocol
-from assay.verify.verdict import Outcome, Reason, RunRecord, SuiteCount, TestResult, Verdict
+from assay.verify import decision, protocol
+from assay.verify.decision import EXCERPT, OUTCOMES, RunEvidence
+from assay.verify.verdict import RunRecord, Verdict
 from assay.verify.warm.jobs import FunctionJob
 from assay.verify.warm.wire import RunReply
 
-_WORST: tuple[Outcome, ...] = ("missing", "error", "failed", "xpassed", "xfailed", "skipped")
-_EXCERPT = 4000
-_OUTCOMES: dict[str, Outcome] = {o: o for o in (*_WORST, "passed")}
 
-
-@dataclass
-class RunView:
-    """What one run reported over its channel, checked against its key."""
-
-    record: RunRecord
-    outcomes: dict[str, Outcome] = field(default_factory=dict)
-    texts: dict[str, str] = field(default_factory=dict)
-    asserts: dict[str, int] = field(default_factory=dict)
-    """Asserts reached per test id, and per module path at module level."""
-    collected: list[str] | None = None
-    output: str = ""
-
-
-def read_run(reply: RunReply, key: bytes, index: int) -> RunView:
+def read_run(reply: RunReply, key: bytes, index: int) -> RunEvidence:
     """Authenticate and parse the lines of one run."""
     record = RunRecord(
         index=index,
@@ -52,7 +36,7 @@ def read_run(reply: RunReply, key: bytes, index: int) -> RunView:
     )
     if reply.returncode is not None and reply.returncode < 0:
         record.signal = signal.Signals(-reply.returncode).name
-    view = RunView(record=record, output=reply.output)
+    view = RunEvidence(record=record, output=reply.output)
     if reply.error:
         view.output = f"the run did not start: {reply.error}\n{reply.output}"
     seq = 0
@@ -70,7 +54,7 @@ def read_run(reply: RunReply, key: bytes, index: int) -> RunView:
     return view
 
 
-def _accept(view: RunView, msg: dict[str, Any]) -> None:
+def _accept(view: RunEvidence, msg: dict[str, Any]) -> None:
     if msg.get("t") != "report":
         view.record.tamper.append(f"unknown message {msg.get('t')!r}")
         return
@@ -80,18 +64,18 @@ def _accept(view: RunView, msg: dict[str, Any]) -> None:
     rec.tamper.extend(str(t) for t in msg.get("tamper", []))
     view.collected = [str(i) for i in msg.get("collected", [])]
     for err in msg.get("collect_errors", []):
-        rec.collect_errors.append(f"{err.get('id')}: {err.get('text', '')}"[-_EXCERPT:])
+        rec.collect_errors.append(f"{err.get('id')}: {err.get('text', '')}"[-EXCERPT:])
     for test in msg.get("tests", []):
         tid, outcome = str(test.get("id")), str(test.get("outcome"))
         if tid in view.outcomes:
             rec.tamper.append(f"test reported twice: {tid}")
-        view.outcomes[tid] = _OUTCOMES.get(outcome, "error")
+        view.outcomes[tid] = OUTCOMES.get(outcome, "error")
         if test.get("text"):
             view.texts[tid] = str(test["text"])
     view.asserts = {str(k): int(v) for k, v in dict(msg.get("asserts", {})).items()}
 
 
-def _apply_counts(view: RunView, expected: dict[str, int]) -> None:
+def _apply_counts(view: RunEvidence, expected: dict[str, int]) -> None:
     """A test that passed without reaching the reference's asserts failed."""
     for where, want in expected.items():
         got = view.asserts.get(where, 0)
@@ -103,13 +87,6 @@ def _apply_counts(view: RunView, expected: dict[str, int]) -> None:
         elif view.outcomes.get(where) == "passed":
             view.outcomes[where] = "failed"
             view.texts[where] = note
-
-
-def _worst(outcomes: list[Outcome]) -> Outcome:
-    for o in _WORST:
-        if o in outcomes:
-            return o
-    return "passed"
 
 
 @dataclass(frozen=True)
@@ -131,87 +108,15 @@ def expectation(job: FunctionJob) -> Expectation:
 def decide(
     job: FunctionJob,
     want: Expectation,
-    views: list[RunView],
+    views: list[RunEvidence],
     *,
     isolation: Isolation,
     duration: float,
 ) -> Verdict:
-    """The verdict over every run of a job."""
-    reasons: list[Reason] = []
-
-    def flag(reason: Reason) -> None:
-        if reason not in reasons:
-            reasons.append(reason)
-
+    """The verdict over every run of a job: the gate's rule, after the assert counts."""
     if want.asserts is not None:
         for view in views:
             _apply_counts(view, want.asserts)
-    tests: list[TestResult] = []
-    flaky = False
-    for tid, suite in want.suites.items():
-        per = [v.outcomes.get(tid, "missing") for v in views]
-        worst = _worst(per)
-        flaky = flaky or len(set(per)) > 1
-        tests.append(TestResult(id=tid, suite=suite, outcome=worst, per_repeat=per))
-        if worst == "missing":
-            flag("tests_missing")
-        elif worst != "passed":
-            flag("tests_failed")
-    all_passed = all(t.outcome == "passed" for t in tests)
-    for view in views:
-        rec = view.record
-        for cond, reason in (
-            (rec.timed_out, "timeout"),
-            (rec.forged_lines, "forged_messages"),
-            (rec.tamper, "tampering"),
-            (rec.collect_errors, "collect_error"),
-            (not rec.finished, "session_incomplete"),
-            (rec.finished and rec.exitstatus != 0 and all_passed, "session_failed"),
-            (rec.returncode != 0 and all_passed, "nonzero_exit"),
-            (
-                view.collected is not None and set(view.collected) - set(want.suites),
-                "unexpected_tests",
-            ),
-        ):
-            if cond:
-                flag(reason)  # type: ignore[arg-type]
-    if flaky:
-        flag("flaky")
-    return Verdict(
-        task_id=job.id,
-        scope=job.scope,
-        passed=not reasons,
-        reasons=reasons,
-        public=_count(tests, "public"),
-        hidden=_count(tests, "hidden"),
-        tests=tests,
-        repeats=len(views),
-        flaky=flaky,
-        failure_excerpt=_excerpt(tests, views),
-        duration_s=round(duration, 4),
-        runs=[v.record for v in views],
-        isolation=isolation,
-        protected_changed=[],
-        dropped_files=[],
-        escaped_symlinks=[],
+    return decision.decide(
+        job.id, job.scope, want.suites, views, isolation=isolation, duration=duration
     )
-
-
-def _count(tests: list[TestResult], suite: str) -> SuiteCount:
-    mine = [t for t in tests if t.suite == suite]
-    return SuiteCount(passed=sum(t.outcome == "passed" for t in mine), total=len(mine))
-
-
-def _excerpt(tests: list[TestResult], views: list[RunView]) -> str:
-    for t in tests:
-        if t.outcome != "passed":
-            for v in views:
-                if t.id in v.texts:
-                    return f"{t.id}:\n{v.texts[t.id]}"[-_EXCERPT:]
-    for v in views:
-        rec = v.record
-        if rec.collect_errors:
-            return rec.collect_errors[0][-_EXCERPT:]
-        if not rec.finished or rec.tamper or rec.timed_out:
-            return "\n".join(x for x in [*rec.tamper, v.output[-_EXCERPT:]] if x)[-_EXCERPT:]
-    return ""

@@ -25,8 +25,9 @@ from types import TracebackType
 from assay.sandbox.isolation import Isolation, Plan, bwrap_argv, plan_for
 from assay.sandbox.limits import UNPRIVILEGED_UID, Limits
 from assay.sandbox.scratch import give_tree
+from assay.verify.decision import RunEvidence
 from assay.verify.verdict import Verdict
-from assay.verify.warm.decide import RunView, decide, expectation, read_run
+from assay.verify.warm.decide import decide, expectation, read_run
 from assay.verify.warm.fs import fast_scratch
 from assay.verify.warm.jobs import FunctionJob
 from assay.verify.warm.link import ServerLink, ServerLostError, WarmUnavailableError
@@ -41,7 +42,7 @@ class JobOutcome:
     """A job's verdict and what each of its runs reported (for calibration)."""
 
     verdict: Verdict
-    runs: list[RunView]
+    runs: list[RunEvidence]
 
 
 class _Batch:
@@ -249,7 +250,7 @@ class WarmPool:
                     )
                 )
         replies = self.run_requests([r for _, r in requests])
-        views: list[list[RunView]] = [[] for _ in jobs]
+        views: list[list[RunEvidence]] = [[] for _ in jobs]
         for (n, req), reply in zip(requests, replies, strict=True):
             views[n].append(read_run(reply, bytes.fromhex(req.key), len(views[n]) + 1))
         elapsed = time.monotonic() - start
