@@ -173,3 +173,25 @@ def test_ctrl_c_records_interrupted_and_resume_finishes(tmp_path):
     # The interrupted lines stay in the append-only file; the later line per attempt wins.
     lines = (out / "attempts.jsonl").read_text().splitlines()
     assert len(lines) == len(final) + len(interrupted)
+
+
+def test_harness_failure_is_recorded_as_fault_and_the_run_goes_on(tmp_path, task):
+    import shutil
+
+    suite = tmp_path / "suite"
+    shutil.copytree(task.root, suite / "window-sums")
+    shutil.copytree(task.root.parent / "lru-cache", suite / "lru-cache")
+    # A broken reference: the gate cannot collect the expected tests for this task.
+    (suite / "window-sums" / "solution" / "windows.py").write_text("raise ImportError('x')\n")
+    m = tmp_path / "m.toml"
+    m.write_text(
+        manifest_text(["window-sums", "lru-cache"]).replace(
+            'suites = ["repair"]', f'suites = ["{suite}"]'
+        )
+    )
+    done = run_assay("run", str(m), "--out", str(tmp_path / "r"), "--quiet")
+    assert done.returncode == 0, done.stderr
+    records = check_run_dir(tmp_path / "r", 6)
+    broken = [r for r in records if r.task_id == "window-sums"]
+    assert all(r.outcome == "fault" and "infrastructure" in (r.fault or "") for r in broken)
+    assert all(r.outcome != "fault" for r in records if r.task_id == "lru-cache")

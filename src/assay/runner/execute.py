@@ -22,7 +22,7 @@ from assay.oversight.registry import build_channel
 from assay.runner.bounded import BoundedModel
 from assay.runner.builtin_scripts import materialize
 from assay.runner.manifest import Manifest
-from assay.runner.workflow import Arm, AttemptSpec, run_attempt
+from assay.runner.workflow import Arm, AttemptSpec, infrastructure_fault, run_attempt
 from assay.sandbox.isolation import Plan, plan_for
 from assay.sandbox.limits import Limits
 from assay.sandbox.scratch import scratch_dir
@@ -245,28 +245,35 @@ def _execute(
         ):
             bar = progress.add_task(manifest.name, total=len(todo), counts="")
             pending: set[Future[AttemptRecord]] = set()
+            specs: dict[Future[AttemptRecord], AttemptSpec] = {}
             queue = list(todo)
             while queue or pending:
                 while queue and len(pending) < manifest.concurrency.attempts and not stop.is_set():
                     spec = queue.pop(0)
-                    pending.add(
-                        pool.submit(
-                            run_attempt,
-                            spec,
-                            arms[spec.agent.id],
-                            manifest=manifest,
-                            channels=channels,
-                            run=run,
-                            scratch=scratch,
-                            plan=plan,
-                            stop=stop,
-                        )
+                    fut = pool.submit(
+                        run_attempt,
+                        spec,
+                        arms[spec.agent.id],
+                        manifest=manifest,
+                        channels=channels,
+                        run=run,
+                        scratch=scratch,
+                        plan=plan,
+                        stop=stop,
                     )
+                    specs[fut] = spec
+                    pending.add(fut)
                 if not pending:
                     break
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in done:
-                    record = fut.result()
+                    spec = specs[fut]
+                    try:
+                        record = fut.result()
+                    except Exception as exc:  # the harness failed, not the agent: record it
+                        record = infrastructure_fault(
+                            spec, arms[spec.agent.id], run, f"{type(exc).__name__}: {exc}"
+                        )
                     run.append(record)
                     counts[record.outcome] += 1
                     progress.update(

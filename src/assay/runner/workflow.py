@@ -30,10 +30,12 @@ from assay.oversight.diff import inspection_for
 from assay.oversight.protocol import Channel, ChannelVerdict
 from assay.runner.manifest import AgentSpec, ConditionSpec, Manifest
 from assay.sandbox.isolation import Plan
+from assay.store.jsonfmt import dumps
 from assay.store.records import (
     AttemptRecord,
     ChannelRecord,
     Counts,
+    EventRecord,
     Tokens,
     VerdictSummary,
 )
@@ -297,3 +299,58 @@ def run_attempt(
         return record
     finally:
         events.close()
+
+
+def infrastructure_fault(spec: AttemptSpec, arm: Arm, run: RunDir, error: str) -> AttemptRecord:
+    """The record of an attempt the harness itself could not carry out (never a model failure).
+
+    The run goes on; the attempt counts as a ``fault`` and its error is kept.
+    """
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    events = run.root / "events" / f"{spec.attempt_id}.jsonl"
+    seq = len(events.read_text(encoding="utf-8").splitlines()) + 1 if events.exists() else 1
+    end = EventRecord(
+        attempt_id=spec.attempt_id,
+        seq=seq,
+        t=0.0,
+        kind="attempt_end",
+        data={"outcome": "fault", "infrastructure_error": error[:2000]},
+    )
+    with events.open("a", encoding="utf-8") as fh:
+        fh.write(dumps(end) + "\n")
+    return AttemptRecord(
+        attempt_id=spec.attempt_id,
+        task_id=spec.task.id,
+        agent_id=spec.agent.id,
+        model=arm.model.name,
+        condition=spec.condition.id,
+        seed=spec.seed,
+        outcome="fault",
+        rounds=0,
+        retries=0,
+        escalations=0,
+        shipped=False,
+        success=False,
+        undetected_failure_shipped=False,
+        verdict=None,
+        channels=[],
+        oversight_cost=0.0,
+        retry_cost=0.0,
+        tokens=Tokens(),
+        cost_usd=None,
+        model_calls=0,
+        tool_counts={},
+        pass_reasons=[],
+        format_errors=0,
+        load_act_ratio=None,
+        read_bytes=0,
+        elided_reads=0,
+        duration_s=0.0,
+        model_time_s=0.0,
+        verify_time_s=0.0,
+        fault=f"infrastructure: {error}"[:2000],
+        events=f"events/{spec.attempt_id}.jsonl",
+        diff=run.write_diff(spec.attempt_id, ""),
+        started_at=now,
+        finished_at=now,
+    )

@@ -210,6 +210,10 @@ def expected_tests(
             collect_only=True,
             pool=_warm_pool(task, plan, executor),
         )
+        if not run.record.finished and not run.record.collect_errors:
+            # The trusted collection itself was cut short (a lost fork server, a timeout on a
+            # loaded machine): that is the harness's trouble, so try once more, cold.
+            run = _run_once(task, staged, plan, scratch=scratch, index=1, collect_only=True)
     if not run.record.finished or run.collected is None or run.record.collect_errors:
         detail = "; ".join(run.record.collect_errors) or run.output[-500:]
         raise InputError.single(
