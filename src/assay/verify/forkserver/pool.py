@@ -11,6 +11,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import uuid
 from dataclasses import dataclass
@@ -60,11 +61,13 @@ class _Server:
             "-m",
             "assay.verify.forkserver.server",
         ]
+        # The server's own stderr (start-up trouble) goes to a file outside its sandbox.
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
         self.proc = subprocess.Popen(
             argv,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=self._log,
             start_new_session=True,
             text=True,
             bufsize=1,
@@ -73,8 +76,10 @@ class _Server:
         self.uid = UNPRIVILEGED_UID if plan.drop_uid else None
         hello = self._read_line()
         if not hello or not json.loads(hello).get("ready"):
+            self._log.seek(0)
+            why = self._log.read()[-600:].decode("utf-8", "replace").strip()
             self.close()
-            raise OSError("the fork server did not start")
+            raise OSError(f"the fork server did not start: {why or 'no output'}")
 
     def _read_line(self) -> str:
         assert self.proc.stdout is not None
@@ -104,6 +109,7 @@ class _Server:
         with contextlib.suppress(OSError):
             os.killpg(self.proc.pid, 9)
         self.proc.wait()
+        self._log.close()
         self._scratch_cm.__exit__(None, None, None)
 
 
