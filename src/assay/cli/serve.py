@@ -1,4 +1,4 @@
-"""``assay serve``: answer OpenAI chat-completions requests from a replay script."""
+"""``assay serve``: answer model requests of every supported wire protocol from a script."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ def serve_cmd(
     port: int = typer.Option(8765, "--port", min=0, max=65535, help="Port; 0 picks a free one."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind."),
 ) -> None:
-    """Serve SCRIPT as an OpenAI-compatible endpoint until interrupted.
+    """Serve SCRIPT to any client until interrupted (OpenAI, Anthropic, Gemini wires).
 
+    Speaks OpenAI chat completions and Responses, Anthropic messages and Gemini
+    generateContent, plain and streamed.
     Prints one line with the base URL once listening. The task is taken from the
     X-Assay-Task header or the request's user field; the turn from the assistant messages.
     """
