@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import json
 import os
 import resource
@@ -163,6 +164,8 @@ def main() -> None:
     _non_dumpable()
     warm_folder = _warm_up()
     base_path = list(sys.path)
+    gc.collect()
+    gc.freeze()  # children's collections then leave the server's objects (and pages) alone
     sys.stdout.write(json.dumps({"ready": True, "pid": os.getpid()}) + "\n")
     sys.stdout.flush()
     for line in sys.stdin:
