@@ -9,6 +9,25 @@ from dataclasses import dataclass
 UNPRIVILEGED_UID = 65534  # "nobody": RLIMIT_NPROC is not enforced for root, so drop to it.
 
 
+def free_uids(count: int, start: int = 61000) -> list[int]:
+    """``count`` uids with no account on this machine (each sandbox slot gets its own).
+
+    RLIMIT_NPROC counts per uid across the machine: separate uids keep a fork bomb in one
+    slot from starving the others, and keep slots from signalling each other.
+    """
+    import pwd
+
+    out: list[int] = []
+    uid = start
+    while len(out) < count and uid < 65000:
+        try:
+            pwd.getpwuid(uid)
+        except KeyError:
+            out.append(uid)
+        uid += 1
+    return out
+
+
 @dataclass(frozen=True)
 class Limits:
     """Resource limits for one sandboxed process tree."""
@@ -30,8 +49,8 @@ class Limits:
         }
 
 
-def apply(limits: Limits, *, drop_uid: bool) -> None:
-    """Set the rlimits on the current process, then drop to the unprivileged uid if asked.
+def apply(limits: Limits, *, drop_uid: bool, uid: int = UNPRIVILEGED_UID) -> None:
+    """Set the rlimits on the current process, then drop to ``uid`` if asked.
 
     Runs in the forked child before exec: only async-signal-tolerant work here.
     """
@@ -44,5 +63,5 @@ def apply(limits: Limits, *, drop_uid: bool) -> None:
     if drop_uid:
         resource.setrlimit(resource.RLIMIT_NPROC, (limits.nproc, limits.nproc))
         os.setgroups([])
-        os.setresgid(UNPRIVILEGED_UID, UNPRIVILEGED_UID, UNPRIVILEGED_UID)
-        os.setresuid(UNPRIVILEGED_UID, UNPRIVILEGED_UID, UNPRIVILEGED_UID)
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from assay.sandbox.isolation import SANDBOX_ROOT, Plan, bwrap_argv
-from assay.sandbox.limits import UNPRIVILEGED_UID, Limits, apply
+from assay.sandbox.limits import UNPRIVILEGED_UID, Limits, apply, free_uids
 from assay.sandbox.process import read_clipped
 from assay.sandbox.scratch import scratch_dir
 
@@ -43,7 +43,7 @@ class WarmResult:
 class _Server:
     """One fork server: a bubblewrap sandbox holding a warm pytest, one run at a time."""
 
-    def __init__(self, plan: Plan, masks: tuple[Path, ...]) -> None:
+    def __init__(self, plan: Plan, masks: tuple[Path, ...], uid: int) -> None:
         assert plan.bwrap is not None
         self._scratch_cm = scratch_dir("assay-forkserver-")
         self.root = self._scratch_cm.__enter__()
@@ -71,9 +71,10 @@ class _Server:
             start_new_session=True,
             text=True,
             bufsize=1,
-            preexec_fn=lambda: apply(_SERVER_LIMITS, drop_uid=plan.drop_uid),  # noqa: PLW1509
+            preexec_fn=lambda: apply(_SERVER_LIMITS, drop_uid=plan.drop_uid, uid=uid),  # noqa: PLW1509
         )
-        self.uid = UNPRIVILEGED_UID if plan.drop_uid else None
+        self.slot_uid = uid
+        self.uid = uid if plan.drop_uid else None
         hello = self._read_line()
         if not hello or not json.loads(hello).get("ready"):
             self._log.seek(0)
@@ -123,12 +124,19 @@ class ForkPool:
         self._all: list[_Server] = []
         self._lock = threading.Lock()
         self._size = size
+        # One uid per slot; fall back to the shared unprivileged uid if none is free.
+        self._uids = free_uids(size) or [UNPRIVILEGED_UID] * size
         atexit.register(self.close)
 
     def _take(self) -> _Server:
         with self._lock:
             if self._free.empty() and len(self._all) < self._size:
-                server = _spawn(self.plan, self.masks)
+                uid = self._uids.pop() if self._uids else UNPRIVILEGED_UID
+                try:
+                    server = _spawn(self.plan, self.masks, uid)
+                except OSError:
+                    self._uids.append(uid)
+                    raise
                 self._all.append(server)
                 return server
         return self._free.get()
@@ -139,6 +147,7 @@ class ForkPool:
             return
         with self._lock:
             self._all.remove(server)
+            self._uids.append(server.slot_uid)
         server.close()
 
     def run(
@@ -218,20 +227,22 @@ class _Spawner:
     """
 
     def __init__(self) -> None:
-        self._jobs: queue.Queue[tuple[Plan, tuple[Path, ...], queue.Queue[object]]] = queue.Queue()
+        self._jobs: queue.Queue[tuple[Plan, tuple[Path, ...], int, queue.Queue[object]]] = (
+            queue.Queue()
+        )
         threading.Thread(target=self._loop, name="assay-forkserver-spawner", daemon=True).start()
 
     def _loop(self) -> None:
         while True:
-            plan, masks, reply = self._jobs.get()
+            plan, masks, uid, reply = self._jobs.get()
             try:
-                reply.put(_Server(plan, masks))
+                reply.put(_Server(plan, masks, uid))
             except Exception as exc:  # handed to the caller, which raises it
                 reply.put(exc)
 
-    def spawn(self, plan: Plan, masks: tuple[Path, ...]) -> _Server:
+    def spawn(self, plan: Plan, masks: tuple[Path, ...], uid: int) -> _Server:
         reply: queue.Queue[object] = queue.Queue()
-        self._jobs.put((plan, masks, reply))
+        self._jobs.put((plan, masks, uid, reply))
         got = reply.get()
         if isinstance(got, Exception):
             raise got
@@ -243,12 +254,12 @@ _spawner: _Spawner | None = None
 _spawner_lock = threading.Lock()
 
 
-def _spawn(plan: Plan, masks: tuple[Path, ...]) -> _Server:
+def _spawn(plan: Plan, masks: tuple[Path, ...], uid: int) -> _Server:
     global _spawner  # noqa: PLW0603 - one spawner thread per process, started on first use
     with _spawner_lock:
         if _spawner is None:
             _spawner = _Spawner()
-    return _spawner.spawn(plan, masks)
+    return _spawner.spawn(plan, masks, uid)
 
 
 _pools: dict[Plan, ForkPool] = {}
