@@ -448,3 +448,16 @@ def test_verdict_record_is_canonical_json(task, make_candidate):
     assert '"schema": "assay.verdict.v1"' in text
     assert "NaN" not in text
     assert str(Path.home()) + "/" not in text
+
+
+def test_runs_use_an_unprivileged_uid_per_path(task, make_candidate, executor):
+    import re
+
+    body = "import os\n\ndef window_sums(values, size):\n    raise RuntimeError('UID=%d' % os.getuid())\n"
+    v = _verdict(task, make_candidate(body=body), repeats=2)
+    uids = {int(u) for u in re.findall(r"UID=(\d+)", v.failure_excerpt)}
+    if not v.isolation.unprivileged_uid:
+        pytest.skip("this machine gives no unprivileged uid")
+    assert uids and 0 not in uids
+    # Fork-server slots each have their own uid; the cold path uses nobody.
+    assert (uids == {65534}) is (executor == "cold")
