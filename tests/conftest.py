@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -66,3 +68,41 @@ def fast_task(task: Task, tmp_path: Path) -> Callable[..., Task]:
 def run_assay(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     """Run the real ``assay`` command line."""
     return subprocess.run([*ASSAY, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def loopback_listener():
+    """A listener on 127.0.0.1 that records every connection it accepts, and its probe code.
+
+    The probe sets ``CONNECTED``: a candidate that is correct only when connected turns a
+    network leak into a passing verdict, so a test can assert the verdict fails.
+    """
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(5)
+    server.settimeout(0.2)
+    port = server.getsockname()[1]
+    accepted: list[object] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept())
+            except OSError:
+                continue
+
+    th = threading.Thread(target=accept)
+    th.start()
+    probe = (
+        "import socket\n"
+        "try:\n"
+        f"    socket.create_connection(('127.0.0.1', {port}), timeout=2).close()\n"
+        "    CONNECTED = True\n"
+        "except OSError:\n"
+        "    CONNECTED = False\n"
+    )
+    yield probe, accepted
+    stop.set()
+    th.join()
+    server.close()

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-import socket
-import threading
 import uuid
 from pathlib import Path
 
 import pytest
 
 from assay.verify.gate import verify
+
+from .conftest import GOOD_BODY
 
 
 @pytest.fixture(params=["warm", "cold"], autouse=True)
@@ -327,40 +327,13 @@ def test_writes_outside_the_verification_dir_do_not_land(task, make_candidate, t
     assert not target.exists() and not home.exists() and not repo_file.exists()
 
 
-def test_network_connections_do_not_succeed(task, make_candidate):
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(5)
-    server.settimeout(0.2)
-    port = server.getsockname()[1]
-    accepted: list[object] = []
-
-    def accept() -> None:
-        for _ in range(40):
-            try:
-                accepted.append(server.accept())
-            except OSError:
-                continue
-
-    th = threading.Thread(target=accept)
-    th.start()
-    # Correct only if the connection succeeds: a leak would make the verdict pass.
-    prelude = (
-        "import socket\n"
-        "try:\n"
-        f"    socket.create_connection(('127.0.0.1', {port}), timeout=2).close()\n"
-        "    CONNECTED = True\n"
-        "except OSError:\n"
-        "    CONNECTED = False\n"
+def test_network_connections_do_not_succeed(task, make_candidate, loopback_listener):
+    probe, accepted = loopback_listener
+    # Fully correct when connected, so a leak would turn into a passing verdict.
+    body = GOOD_BODY.replace(
+        "    if size <= 0:", "    if not CONNECTED:\n        return None\n    if size <= 0:"
     )
-    body = (
-        "def window_sums(values, size):\n"
-        "    if not CONNECTED:\n        return None\n"
-        "    return [sum(values[i:i + size]) for i in range(len(values) - size + 1)]\n"
-    )
-    v = _verdict(task, make_candidate(prelude, body=body))
-    th.join()
-    server.close()
+    v = _verdict(task, make_candidate(probe, body=body))
     if v.isolation.network_isolated:
         assert not v.passed
         assert accepted == []
@@ -387,10 +360,9 @@ LEAKED = _leaked()
 
 def test_candidate_sees_no_secrets(task, make_candidate, monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", SECRET)
-    body = (
-        "def window_sums(values, size):\n"
-        "    if not LEAKED:\n        return None\n"
-        "    return [sum(values[i:i + size]) for i in range(len(values) - size + 1)]\n"
+    # Fully correct when the secret leaks, so a leak would turn into a passing verdict.
+    body = GOOD_BODY.replace(
+        "    if size <= 0:", "    if not LEAKED:\n        return None\n    if size <= 0:"
     )
     v = _verdict(task, make_candidate(LEAK_PROBE, body=body))
     assert not v.passed

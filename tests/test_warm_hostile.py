@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
-import threading
 import uuid
 from pathlib import Path
 
@@ -233,36 +231,11 @@ def test_huge_file_write(warm_pool):
     assert not v.passed
 
 
-def test_network_connections_fail(warm_pool):
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(5)
-    server.settimeout(0.2)
-    port = server.getsockname()[1]
-    accepted: list[object] = []
-
-    def accept() -> None:
-        for _ in range(25):
-            try:
-                accepted.append(server.accept())
-            except OSError:
-                continue
-
-    th = threading.Thread(target=accept)
-    th.start()
+def test_network_connections_fail(warm_pool, loopback_listener):
+    probe, accepted = loopback_listener
     # Correct only if the connection succeeds: a leak would make the verdict pass.
-    solution = (
-        "import socket\n"
-        "try:\n"
-        f"    socket.create_connection(('127.0.0.1', {port}), timeout=2).close()\n"
-        "    CONNECTED = True\n"
-        "except OSError:\n"
-        "    CONNECTED = False\n"
-        "def add(a, b):\n    return a + b if CONNECTED else None\n"
-    )
+    solution = probe + "def add(a, b):\n    return a + b if CONNECTED else None\n"
     v = _one(warm_pool, add_job(solution))
-    th.join()
-    server.close()
     assert v.isolation.network_isolated
     assert not v.passed
     assert accepted == []
