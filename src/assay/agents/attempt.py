@@ -32,6 +32,17 @@ def fresh_workspace(task: Task, dest: Path) -> Path:
     return dest
 
 
+def gated_toolbox(task: Task, workspace: Path, *, plan: Plan, elide_passing: bool) -> Toolbox:
+    """The tools of one attempt, whose ``done`` runs the gate on the public tests only."""
+    return Toolbox(
+        task,
+        Workspace(workspace, task.is_protected),
+        plan=plan,
+        verify_public=lambda: verify(task, workspace, scope="public", plan=plan),
+        elide_passing=elide_passing,
+    )
+
+
 def run_loop_attempt(
     task: Task,
     model: Model,
@@ -46,13 +57,7 @@ def run_loop_attempt(
     """Run the loop agent in ``workspace`` and verify the result against every test."""
     config = config or LoopConfig()
     plan = plan or plan_for()
-    toolbox = Toolbox(
-        task,
-        Workspace(workspace, task.is_protected),
-        plan=plan,
-        verify_public=lambda: verify(task, workspace, scope="public", plan=plan),
-        elide_passing=config.elide_passing,
-    )
+    toolbox = gated_toolbox(task, workspace, plan=plan, elide_passing=config.elide_passing)
     result = LoopAgent(model, config).run(
         toolbox, prompt=task.prompt_text, conversation=conversation, emit=emit, stop=stop
     )

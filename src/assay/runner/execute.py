@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import signal
 import subprocess
@@ -63,7 +64,7 @@ def environment(plan: Plan) -> dict[str, Any]:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "machine": platform.machine(),
-        "cpus": __import__("os").cpu_count(),
+        "cpus": os.cpu_count(),
         "isolation": plan.describe(Limits()).model_dump(),
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assay.agents.attempt import fresh_workspace
+from assay.agents.attempt import fresh_workspace, gated_toolbox
 from assay.agents.config import LoopConfig
 from assay.agents.loop import AgentResult, LoopAgent
 from assay.agents.outcome import Outcome
 from assay.agents.protocol import Agent
-from assay.agents.tools import Toolbox, load_act_ratio
+from assay.agents.tools import load_act_ratio
 from assay.agents.workspace import Workspace
 from assay.models.protocol import Model
 from assay.oversight.diff import inspection_for
@@ -176,14 +176,13 @@ def run_attempt(
     task, cond = spec.task, spec.condition
     events = run.events(spec.attempt_id)
     try:
-        ws = Workspace(fresh_workspace(task, scratch / spec.attempt_id), task.is_protected)
-        toolbox = Toolbox(
+        toolbox = gated_toolbox(
             task,
-            ws,
+            fresh_workspace(task, scratch / spec.attempt_id),
             plan=plan,
             elide_passing=arm.config.elide_passing,
-            verify_public=lambda: verify(task, ws.root, scope="public", plan=plan),
         )
+        ws = toolbox.ws
         truth = _Truth(task, ws, plan, events)
         key = f"{task.id}@s{spec.seed}"
         conversation = f"{key if key in arm.script_keys else task.id}/{spec.attempt_id}"

@@ -30,9 +30,17 @@ class Exit:
     @property
     def signal_name(self) -> str | None:
         """The signal that killed the process, if one did."""
-        if self.returncode < 0:
-            return signal.Signals(-self.returncode).name
+        return signal_name(self.returncode)
+
+
+def signal_name(returncode: int) -> str | None:
+    """The name of the signal a negative return code stands for (None for a normal exit)."""
+    if returncode >= 0:
         return None
+    try:
+        return signal.Signals(-returncode).name
+    except ValueError:  # a real-time or otherwise unnamed signal
+        return f"signal {-returncode}"
 
 
 def clip(data: bytes, limit: int = CLIP_BYTES) -> str:

@@ -9,14 +9,13 @@ over the keep limit are clipped in place to their head and tail around a marker.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from assay.sandbox.process import kill_group
+from assay.sandbox.process import kill_group, signal_name
 
 KEEP_BYTES = 2 << 20
 """Logs longer than this are clipped to their first and last megabyte."""
@@ -38,12 +37,7 @@ class Ran:
     @property
     def signal_name(self) -> str | None:
         """The signal that ended the CLI, if one did."""
-        if self.returncode < 0:
-            try:
-                return signal.Signals(-self.returncode).name
-            except ValueError:
-                return f"signal {-self.returncode}"
-        return None
+        return signal_name(self.returncode)
 
 
 def run_process(

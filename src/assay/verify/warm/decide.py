@@ -8,11 +8,11 @@ test. One rule is added: each test must reach exactly the asserts the reference 
 from __future__ import annotations
 
 import base64
-import signal
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from assay.sandbox.isolation import Isolation
+from assay.sandbox.process import signal_name
 from assay.verify import decision, protocol
 from assay.verify.decision import EXCERPT, OUTCOMES, RunEvidence
 from assay.verify.verdict import RunRecord, Verdict
@@ -34,8 +34,8 @@ def read_run(reply: RunReply, key: bytes, index: int) -> RunEvidence:
         tamper=[],
         collect_errors=[],
     )
-    if reply.returncode is not None and reply.returncode < 0:
-        record.signal = signal.Signals(-reply.returncode).name
+    if reply.returncode is not None:
+        record.signal = signal_name(reply.returncode)
     view = RunEvidence(record=record, output=reply.output)
     if reply.error:
         view.output = f"the run did not start: {reply.error}\n{reply.output}"
