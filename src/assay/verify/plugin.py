@@ -54,7 +54,7 @@ _KEY_FUNCS = (
     "_pytest.main:wrap_session",
     "pluggy._callers:_multicall",
     "pluggy._hooks:HookCaller.__call__",
-    "assay.verify.protocol:sign",
+    "assay.verify.protocol:signer",
 )
 _KEY_MODULES = (
     "pytest",
@@ -130,7 +130,9 @@ class _Gate:
     """Hook implementations bound to one channel."""
 
     def __init__(self, key: bytes, fd: int, config: pytest.Config) -> None:
-        self._key = key
+        # Bound now, before any candidate code: see assay.verify.protocol.
+        self._sign = protocol.signer(key)
+        self._write, self._view = os.write, memoryview
         self._fd = fd
         self._config = config
         self._tamper: list[str] = []
@@ -140,16 +142,14 @@ class _Gate:
         self._snapshot: dict[str, Any] = {}
         self._seq = 0
         self._funcs: list[str] = []
-        # Bound now: patching the audit module later cannot change what this hook refuses.
-        self._refusal = audit.refusal
+        self._refusal = audit.policy()
 
     # -- channel -------------------------------------------------------------------------
     def send(self, kind: str, **fields: Any) -> None:
         self._seq += 1
-        data = protocol.sign(self._key, {"t": kind, "seq": self._seq, **fields})
-        view = memoryview(data)
+        view = self._view(self._sign({"t": kind, "seq": self._seq, **fields}))
         while view:
-            written = os.write(self._fd, view)
+            written = self._write(self._fd, view)
             view = view[written:]
 
     def audit(self, event: str, args: tuple[Any, ...]) -> None:

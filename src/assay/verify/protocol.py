@@ -1,9 +1,15 @@
-"""The result channel between the gate's pytest plugin and the parent (stdlib only).
+"""The result channel between the code that runs the tests and the parent (stdlib only).
 
-The parent opens two pipes: it writes a fresh random key into the first and closes it; the
-plugin reads the key before any candidate code is imported, closes that pipe, and sends one
-JSON line per event on the second, each carrying an HMAC of its body under the key. Lines
-without a valid MAC are counted as forgeries and fail the verdict.
+The parent gives the test process a fresh random key before any candidate code is imported;
+the test process sends one JSON line per event, each carrying a MAC of its body under the key.
+Lines without a valid MAC are counted as forgeries and fail the verdict.
+
+Candidate code shares the test process, so the signing path must not look anything up by name
+once the key is held: a candidate can rebind module attributes (``json.dumps``,
+``_hashlib.hmac_new``) and patch Python classes (``json.JSONEncoder.encode``) to see the key or
+rewrite a report before it is signed. :func:`signer` therefore binds, when it is created, only
+callables of built-in types a candidate cannot alter: a keyed BLAKE2b object (copied per
+message), the C JSON encoder's bound ``__call__``, and ``str`` methods.
 """
 
 from __future__ import annotations
@@ -11,19 +17,48 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from _json import encode_basestring_ascii, make_encoder
+from collections.abc import Callable
 from typing import Any
 
 ENV_FDS = "ASSAY_GATE_FDS"
 """Environment variable holding ``KEY_FD,RESULT_FD`` for the plugin."""
 PLUGIN = "assay.verify.plugin"
 MAX_LINE = 1 << 20
+_DIGEST = 32
+
+Signer = Callable[[dict[str, Any]], bytes]
+
+
+def _unencodable(obj: object) -> object:
+    raise TypeError(f"{type(obj).__name__} is not JSON serializable")
+
+
+def signer(key: bytes) -> Signer:
+    """Return a function that encodes one message as a JSON line with its MAC under ``key``.
+
+    Everything it calls is bound here (see the module's docstring): create it before any
+    candidate code runs, and keep it where candidate code cannot name it.
+    """
+    fresh = hashlib.blake2b(key=key, digest_size=_DIGEST).copy
+    # The bound method-wrapper keeps the C encoder's own call even if its type is patched.
+    encode = make_encoder(
+        None, _unencodable, encode_basestring_ascii, None, ":", ",", True, False, False
+    ).__call__
+    join, to_bytes = "".join, str.encode
+
+    def sign(body: dict[str, Any]) -> bytes:
+        payload = join(encode(body, 0))
+        mac = fresh()
+        mac.update(to_bytes(payload))
+        return to_bytes(join(encode({"body": payload, "mac": mac.hexdigest()}, 0)) + "\n")
+
+    return sign
 
 
 def sign(key: bytes, body: dict[str, Any]) -> bytes:
-    """Encode one message as a JSON line with its MAC."""
-    payload = json.dumps(body, sort_keys=True, separators=(",", ":"))
-    mac = hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
-    return (json.dumps({"mac": mac, "body": payload}) + "\n").encode()
+    """Encode one message as a JSON line with its MAC (a one-off :func:`signer`)."""
+    return signer(key)(body)
 
 
 def open_line(key: bytes, line: bytes) -> dict[str, Any] | None:
@@ -34,7 +69,7 @@ def open_line(key: bytes, line: bytes) -> dict[str, Any] | None:
         mac = outer["mac"]
         if not isinstance(payload, str) or not isinstance(mac, str):
             return None
-        want = hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
+        want = hashlib.blake2b(payload.encode(), key=key, digest_size=_DIGEST).hexdigest()
         if not hmac.compare_digest(want, mac):
             return None
         body = json.loads(payload)

@@ -52,6 +52,8 @@ class Prepared:
     source: str
     lines: list[str]
     """The source's lines, for tracebacks (split once, not in every child)."""
+    functions: tuple[types.CodeType, ...]
+    """The code of the functions the module defines at top level (its tests among them)."""
 
 
 @dataclass(frozen=True)
@@ -103,13 +105,15 @@ def _isolate(spec: RunSpec) -> None:
 def _signer(key: bytes) -> Send:
     seq = [0]
     pid = os.getpid()
-    sign, write, getpid, exit_ = protocol.sign, os.write, os.getpid, os._exit
+    # Bound now, before any candidate code: see assay.verify.protocol.
+    sign, write, getpid, exit_ = protocol.signer(key), os.write, os.getpid, os._exit
+    view_of = memoryview
 
     def send(kind: str, **fields: Any) -> None:
         if getpid() != pid:
             exit_(0)  # a forked copy of this process never reports
         seq[0] += 1
-        view = memoryview(sign(key, {"t": kind, "seq": seq[0], **fields}))
+        view = view_of(sign({"t": kind, "seq": seq[0], **fields}))
         while view:
             view = view[write(RESULT_FD, view) :]
 
@@ -117,13 +121,13 @@ def _signer(key: bytes) -> Send:
 
 
 def _audit(tamper: list[str]) -> Callable[[str, tuple[Any, ...]], None]:
-    refusal = audit.refusal  # bound now: a later patch of the module changes nothing here
+    refusal, refused = audit.policy(), RuntimeError
 
     def hook(event: str, args: tuple[Any, ...]) -> None:
         reason = refusal(event, args)
         if reason is not None:
             tamper.append(f"blocked: {reason}")
-            raise RuntimeError(f"assay gate: {reason} is not allowed during verification")
+            raise refused(f"assay gate: {reason} is not allowed during verification")
 
     return hook
 
@@ -137,22 +141,36 @@ def snapshot() -> Snapshot:
     }
 
 
-def _diff(before: Snapshot) -> list[str]:
-    """What changed since the snapshot, compared in place (no second snapshot is built)."""
-    found: list[str] = []
-    try:
-        for group, items in before.items():
-            now: dict[str, Any]
-            if group == "modules":
-                now, label = {m: sys.modules.get(m) for m in items}, "modules changed: "
-            elif group == "builtins":
-                now, label = vars(builtins), "builtins changed: "
-            else:
-                now, label = vars(sys.modules[group]), f"globals changed: {group}:"
-            found += [f"{label}{k}" for k, i in items.items() if id(now.get(k)) != i]
-    except Exception as exc:  # a deleted or replaced module is itself tampering
-        found.append(f"integrity check failed: {type(exc).__name__}: {exc}")
-    return found
+def _integrity(before: Snapshot) -> Callable[[], list[str]]:
+    """A check of what changed since the snapshot, with every name it uses bound now.
+
+    Made before candidate code runs: a candidate that rebinds ``vars`` or ``id`` (or this
+    module's functions) cannot blind it. Compared in place: no second snapshot is built.
+    """
+    modules, id_of, kind = sys.modules, id, type
+    spaces = {"builtins": vars(builtins), **{m: vars(modules[m]) for m in _GUARDED_MODULES}}
+
+    def check() -> list[str]:
+        found: list[str] = []
+        try:
+            for group, items in before.items():
+                if group == "modules":
+                    found += [
+                        f"modules changed: {m}"
+                        for m, i in items.items()
+                        if id_of(modules.get(m)) != i
+                    ]
+                    continue
+                now = spaces[group]
+                label = (
+                    "builtins changed: " if group == "builtins" else f"globals changed: {group}:"
+                )
+                found += [f"{label}{k}" for k, i in items.items() if id_of(now.get(k)) != i]
+        except Exception as exc:  # a deleted or replaced module is itself tampering
+            found.append(f"integrity check failed: {kind(exc).__name__}: {exc}")
+        return found
+
+    return check
 
 
 def _describe(exc: BaseException, skip: int = 0) -> str:
@@ -170,6 +188,11 @@ def _describe(exc: BaseException, skip: int = 0) -> str:
 def _execute(spec: RunSpec) -> None:
     """Collect and run the tests, then send the one signed report of this run."""
     send = _signer(bytes.fromhex(spec.secret.pop()))
+    # Everything used after the first candidate import is bound here, before it: a candidate
+    # may rebind builtins or this module's globals, which then changes nothing below.
+    run_tests, integrity, finish = _run_tests, _integrity(spec.baseline), _interpreter_exit
+    namespace, kind, id_of, is_callable, any_ = vars, type, id, callable, any
+    function = types.FunctionType
     counts: dict[str, int] = {}
     current = [""]
 
@@ -182,6 +205,7 @@ def _execute(spec: RunSpec) -> None:
     sys.addaudithook(_audit(tamper))
     collected: list[tuple[str, Any]] = []
     errors: list[dict[str, str]] = []
+    spaces: list[tuple[str, dict[str, Any], dict[str, int]]] = []
     for p in spec.modules:
         current[0] = p.module.path
         mod = types.ModuleType(p.module.name)
@@ -193,20 +217,37 @@ def _execute(spec: RunSpec) -> None:
         except BaseException as exc:
             errors.append({"id": p.module.path, "text": _describe(exc)})
             continue
-        collected += [(f"{p.module.path}::{t}", vars(mod).get(t)) for t in p.module.tests]
-        extra = [k for k, v in vars(mod).items() if k.startswith("test") and callable(v)]
+        space = namespace(mod)
+        for t in p.module.tests:
+            fn: Any = space.get(t)
+            # Only the function the module's own code defined is its test (not a stand-in a
+            # candidate's thread swapped in while the module ran).
+            if not (
+                kind(fn) is function
+                and fn.__globals__ is space
+                and any_(fn.__code__ is c for c in p.functions)
+            ):
+                tamper.append(f"test function replaced: {p.module.path}::{t}")
+            collected.append((f"{p.module.path}::{t}", fn))
+        extra = [k for k, v in space.items() if k.startswith("test") and is_callable(v)]
         collected += [(f"{p.module.path}::{k}", None) for k in extra if k not in p.module.tests]
-    tests = [] if errors else _run_tests(collected, current, counts)
+        ids = {k: id_of(v) for k, v in space.items() if is_callable(v)}
+        spaces.append((p.module.path, space, ids))
+    tests = [] if errors else run_tests(collected, current, counts)
+    for path, space, ids in spaces:
+        tamper += [
+            f"test module changed: {path}:{k}" for k, i in ids.items() if id_of(space.get(k)) != i
+        ]
     send(
         "report",
         collected=[tid for tid, _ in collected],
         collect_errors=errors,
         tests=tests,
-        exitstatus=2 if errors else int(any(t["outcome"] != "passed" for t in tests)),
-        tamper=tamper + _diff(spec.baseline),
+        exitstatus=2 if errors else int(any_(t["outcome"] != "passed" for t in tests)),
+        tamper=tamper + integrity(),
         asserts=counts,
     )
-    _interpreter_exit()
+    finish()
 
 
 def _run_tests(

@@ -25,6 +25,7 @@ import shutil
 import signal
 import sys
 import time
+import types
 from typing import Any, BinaryIO
 
 from assay.sandbox.limits import Limits
@@ -62,7 +63,8 @@ def _read(stdin: BinaryIO) -> dict[str, Any] | None:
 def _prepare(path: str, source: str) -> child.Prepared:
     plain, _ = inspect_module(path, source)
     code = compile_counted(path, source)
-    return child.Prepared(plain, code, source, source.splitlines(True))
+    functions = tuple(c for c in code.co_consts if isinstance(c, types.CodeType))
+    return child.Prepared(plain, code, source, source.splitlines(True), functions)
 
 
 def _write_files(work: str, files: dict[str, str]) -> None:
@@ -87,10 +89,16 @@ def _fork() -> int:
 
 
 def _sweep(me: int) -> None:
-    """SIGKILL every process of this pid namespace but its init and the server, until none."""
+    """SIGKILL every process of this pid namespace but its init and the server, until none.
+
+    Called after the run's child was reaped: when nothing else is left, ``kill(-1)`` finds
+    no process and the namespace need not be listed.
+    """
     for _ in range(200):
-        with contextlib.suppress(ProcessLookupError):
+        try:
             os.kill(-1, signal.SIGKILL)
+        except ProcessLookupError:
+            return
         alive = []
         for name in os.listdir("/proc"):
             if name.isdigit() and int(name) not in (1, me):
@@ -247,9 +255,9 @@ class Server:
             for kill in (os.killpg, os.kill):  # the child may have left its own group
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     kill(pid, signal.SIGKILL)
+            _, status = os.waitpid(pid, 0)
             if self.sweep:
                 _sweep(os.getpid())
-            _, status = os.waitpid(pid, 0)
             duration = time.monotonic() - start
             stream += _drain(result_r, MAX_STREAM + 1 - len(stream))
         finally:
