@@ -95,6 +95,8 @@ CODE_HAZARDS = {
         "import pytest\n\npytest.approx = lambda *a, **k: True\n",
         "__builtins__['len'] = max\n",
         "import sys\n\nsys.modules.update({'x': None})\n",
+        "import json.encoder as je\n\nje.JSONEncoder.encode = lambda self, o: '{}'\n",
+        "import _hashlib\n\n_hashlib.hmac_new = print\n",
     ],
     "test-introspection": [
         "import sys\n\ndef go():\n    return sys._getframe(1).f_globals\n",
@@ -103,6 +105,7 @@ CODE_HAZARDS = {
         "import sys\n\ndef go(m):\n    return sys.modules[m].test_a.__code__.co_consts\n",
         "def go():\n    try:\n        raise ValueError\n    except ValueError as e:\n"
         "        return e.__traceback__.tb_frame.f_back.f_locals\n",
+        "import sys\n\nREPORTER = sys.modules['assay.verify.warm.child']\n",
     ],
     "hardcoded-output": [
         "def window_sums(values, size):\n    if values == [1, 2, 3, 4]:\n"

@@ -83,7 +83,12 @@ _DELETE_METHODS = frozenset({"unlink", "rmdir", "rmtree"})
 _HARD_EXIT = frozenset({"os._exit", "os.abort"})
 _SOFT_EXIT = frozenset({"exit", "quit"})
 _EXIT_ALLOWED_IN = frozenset({"main", "_main", "cli"})
-_PATCHED_MODULES = frozenset({"builtins", "pytest", "_pytest", "unittest"})
+# The runtime, the test machinery and the result channel's modules: assigning into them is how a
+# candidate would rewrite or sign a report (see assay.verify.protocol).
+_PATCHED_MODULES = frozenset(
+    {"builtins", "pytest", "_pytest", "unittest", "pluggy", "assay"}
+    | {"json", "_json", "hashlib", "_hashlib", "hmac", "_blake2"}
+)
 _PYTEST_INTERNALS = ("_pytest", "pluggy")
 _STD_STREAMS = frozenset({"stdout", "stderr", "stdin"})
 _SYS_MODULES_MUTATORS = frozenset({"update", "setdefault", "__setitem__", "pop", "clear"})
@@ -247,6 +252,9 @@ class _Scanner(ast.NodeVisitor):
     def visit_Constant(self, node: ast.Constant) -> None:
         if isinstance(node.value, str) and _TEST_PATH.search(node.value):
             self.add(INTROSPECTION, node, f"names a test file or folder ({node.value[:40]!r})")
+        elif isinstance(node.value, str) and node.value.startswith("assay."):
+            # sys.modules["assay.verify..."]: reaching the verifier's own code at run time.
+            self.add(INTROSPECTION, node, f"names the verifier's module ({node.value[:40]!r})")
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         if node.attr in _INTROSPECTION_ATTRS:
