@@ -141,7 +141,7 @@ def test_early_return_before_all_asserts_ran(warm_pool):
         "import gc\nfor o in gc.get_objects():\n    pass\n",
         "import sys\nsys.settrace(lambda *a: None)\n",
         "import json\njson.dumps = lambda *a, **k: '{}'\n",
-        "import assay.verify.protocol as p\np.sign = lambda key, body: b''\n",
+        "import assay.verify.protocol as p\np.sender = p.signer = lambda *a: (lambda body: None)\n",
     ],
     ids=["builtins", "gc", "settrace", "json", "protocol"],
 )

@@ -84,7 +84,8 @@ def test_every_assert_is_counted_where_it_runs():
 
 
 def _reply(key: bytes, *bodies: dict[str, object], extra: bytes = b"") -> RunReply:
-    stream = b"".join(protocol.sign(key, body) for body in bodies) + extra
+    sign = protocol.signer(key)
+    stream = b"".join(sign(body) for body in bodies) + extra
     return RunReply(run=1, returncode=0, stream=base64.b64encode(stream).decode())
 
 

@@ -131,9 +131,7 @@ class _Gate:
 
     def __init__(self, key: bytes, fd: int, config: pytest.Config) -> None:
         # Bound now, before any candidate code: see assay.verify.protocol.
-        self._sign = protocol.signer(key)
-        self._write, self._view = os.write, memoryview
-        self._fd = fd
+        self._send = protocol.sender(key, fd)
         self._config = config
         self._tamper: list[str] = []
         self._phases: dict[str, dict[str, str]] = {}
@@ -147,10 +145,7 @@ class _Gate:
     # -- channel -------------------------------------------------------------------------
     def send(self, kind: str, **fields: Any) -> None:
         self._seq += 1
-        view = self._view(self._sign({"t": kind, "seq": self._seq, **fields}))
-        while view:
-            written = self._write(self._fd, view)
-            view = view[written:]
+        self._send({"t": kind, "seq": self._seq, **fields})
 
     def audit(self, event: str, args: tuple[Any, ...]) -> None:
         reason = self._refusal(event, args)

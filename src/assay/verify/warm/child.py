@@ -69,8 +69,9 @@ class RunSpec:
     limits: Limits
     nproc: bool
     """Set RLIMIT_NPROC too (the server runs as the unprivileged uid)."""
-    baseline: Snapshot
-    """The integrity snapshot, taken once by the server: the child starts as its copy."""
+    integrity: Callable[[], list[str]]
+    """The integrity check, made once by the server (:func:`integrity_check`): the child
+    starts as its copy, so it is bound before any candidate code."""
 
 
 def run(spec: RunSpec) -> NoReturn:
@@ -102,20 +103,17 @@ def _isolate(spec: RunSpec) -> None:
     sys.path.insert(0, spec.work)
 
 
-def _signer(key: bytes) -> Send:
+def _sender(key: bytes) -> Send:
     seq = [0]
     pid = os.getpid()
     # Bound now, before any candidate code: see assay.verify.protocol.
-    sign, write, getpid, exit_ = protocol.signer(key), os.write, os.getpid, os._exit
-    view_of = memoryview
+    emit, getpid, exit_ = protocol.sender(key, RESULT_FD), os.getpid, os._exit
 
     def send(kind: str, **fields: Any) -> None:
         if getpid() != pid:
             exit_(0)  # a forked copy of this process never reports
         seq[0] += 1
-        view = view_of(sign({"t": kind, "seq": seq[0], **fields}))
-        while view:
-            view = view[write(RESULT_FD, view) :]
+        emit({"t": kind, "seq": seq[0], **fields})
 
     return send
 
@@ -132,7 +130,7 @@ def _audit(tamper: list[str]) -> Callable[[str, tuple[Any, ...]], None]:
     return hook
 
 
-def snapshot() -> Snapshot:
+def _snapshot() -> Snapshot:
     """Identities of what decides and reports outcomes: builtins, channel modules' globals."""
     return {
         "modules": {m: id(sys.modules.get(m)) for m in (*_GUARDED_MODULES, "builtins")},
@@ -141,13 +139,13 @@ def snapshot() -> Snapshot:
     }
 
 
-def _integrity(before: Snapshot) -> Callable[[], list[str]]:
-    """A check of what changed since the snapshot, with every name it uses bound now.
+def integrity_check() -> Callable[[], list[str]]:
+    """Snapshot now; return a check of what changed since, with every name it uses bound now.
 
     Made before candidate code runs: a candidate that rebinds ``vars`` or ``id`` (or this
     module's functions) cannot blind it. Compared in place: no second snapshot is built.
     """
-    modules, id_of, kind = sys.modules, id, type
+    before, modules, id_of, kind = _snapshot(), sys.modules, id, type
     spaces = {"builtins": vars(builtins), **{m: vars(modules[m]) for m in _GUARDED_MODULES}}
 
     def check() -> list[str]:
@@ -187,10 +185,10 @@ def _describe(exc: BaseException, skip: int = 0) -> str:
 
 def _execute(spec: RunSpec) -> None:
     """Collect and run the tests, then send the one signed report of this run."""
-    send = _signer(bytes.fromhex(spec.secret.pop()))
+    send = _sender(bytes.fromhex(spec.secret.pop()))
     # Everything used after the first candidate import is bound here, before it: a candidate
     # may rebind builtins or this module's globals, which then changes nothing below.
-    run_tests, integrity, finish = _run_tests, _integrity(spec.baseline), _interpreter_exit
+    run_tests, integrity, finish = _run_tests, spec.integrity, _interpreter_exit
     namespace, kind, id_of, is_callable, any_ = vars, type, id, callable, any
     function = types.FunctionType
     counts: dict[str, int] = {}

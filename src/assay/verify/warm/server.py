@@ -184,7 +184,7 @@ class Server:
         self.sweep = sweep
         self.nproc = nproc
         self.cache: dict[str, child.Prepared] = {}
-        self.baseline = child.snapshot()
+        self.integrity = child.integrity_check()
 
     def modules(self, wanted: list[dict[str, Any]]) -> tuple[list[child.Prepared], list[str]]:
         """Resolve the request's modules from the cache (or their sources); list the unknown."""
@@ -233,7 +233,7 @@ class Server:
             result_fd=result_w,
             limits=Limits(**req["limits"]),
             nproc=self.nproc,
-            baseline=self.baseline,
+            integrity=self.integrity,
         )
         gc.freeze()  # the child's collections then never touch (and copy) the server's objects
         start = time.monotonic()
