@@ -96,13 +96,6 @@ def _blocked(v: Verdict, what: str) -> bool:
     return any(what in t for r in v.runs for t in r.tamper)
 
 
-@pytest.fixture(params=["warm", "cold"])
-def executor(request, monkeypatch):
-    """The pytest gate's two executors: fork servers and a fresh process."""
-    monkeypatch.setenv("ASSAY_EXECUTOR", request.param)
-    return request.param
-
-
 @pytest.mark.parametrize("attack", [ENCODER, HMAC_THEFT], ids=["encoder", "hmac"])
 def test_gate_report_cannot_be_rewritten_or_signed_by_the_candidate(
     task, make_candidate, executor, attack

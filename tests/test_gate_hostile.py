@@ -12,12 +12,8 @@ from assay.verify.gate import verify
 
 from .conftest import GOOD_BODY
 
-
-@pytest.fixture(params=["warm", "cold"], autouse=True)
-def executor(request, monkeypatch):
-    """Every hostile candidate meets both paths: the fork servers and a fresh process."""
-    monkeypatch.setenv("ASSAY_EXECUTOR", request.param)
-    return request.param
+# Every hostile candidate meets both paths: the fork servers and a fresh process.
+pytestmark = pytest.mark.usefixtures("executor")
 
 
 def _verdict(task, ws, **kw):
