@@ -28,7 +28,7 @@ from assay.store.records import AttemptRecord
 if TYPE_CHECKING:
     import duckdb
 
-ATTEMPT_COLUMNS: dict[str, str] = {
+_ATTEMPT_KEY: dict[str, str] = {
     "run": "VARCHAR",
     "attempt_id": "VARCHAR",
     "task_id": "VARCHAR",
@@ -36,6 +36,10 @@ ATTEMPT_COLUMNS: dict[str, str] = {
     "model": "VARCHAR",
     "condition": "VARCHAR",
     "seed": "INTEGER",
+}
+"""The columns that identify an attempt (channel rows carry them too, to join on)."""
+ATTEMPT_COLUMNS: dict[str, str] = {
+    **_ATTEMPT_KEY,
     "outcome": "VARCHAR",
     "success": "BOOLEAN",
     "shipped": "BOOLEAN",
@@ -74,13 +78,7 @@ ATTEMPT_COLUMNS: dict[str, str] = {
     "pass_reasons": "JSON",
 }
 CHANNEL_COLUMNS: dict[str, str] = {
-    "run": "VARCHAR",
-    "attempt_id": "VARCHAR",
-    "task_id": "VARCHAR",
-    "agent_id": "VARCHAR",
-    "model": "VARCHAR",
-    "condition": "VARCHAR",
-    "seed": "INTEGER",
+    **_ATTEMPT_KEY,
     "round": "INTEGER",
     "channel": "VARCHAR",
     "flag": "BOOLEAN",
