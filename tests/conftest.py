@@ -26,6 +26,28 @@ def window_sums(values, size):
 """
 
 
+SECRET = "sk-test-SECRET-7f3a"
+# Sets LEAKED if the secret reaches the candidate by its environment or any process's
+# /proc/*/environ; built from halves so the literal never appears in a failure excerpt.
+# Refused reads (OSError, or the audit hook's RuntimeError) are skipped, so the probe always
+# finishes and a leak would show as a passing verdict.
+LEAK_PROBE = """
+import glob, os
+_S = "sk-test-" + "SECRET-7f3a"
+def _leaked():
+    if any(_S in v for v in os.environ.values()):
+        return True
+    for path in glob.glob("/proc/*/environ"):
+        try:
+            if _S.encode() in open(path, "rb").read():
+                return True
+        except (OSError, RuntimeError):
+            pass
+    return False
+LEAKED = _leaked()
+"""
+
+
 @pytest.fixture(params=["warm", "cold"])
 def executor(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """The pytest gate's two executors: fork servers and a fresh process."""

@@ -10,7 +10,7 @@ import pytest
 
 from assay.verify.gate import verify
 
-from .conftest import GOOD_BODY
+from .conftest import GOOD_BODY, LEAK_PROBE, SECRET
 
 # Every hostile candidate meets both paths: the fork servers and a fresh process.
 pytestmark = pytest.mark.usefixtures("executor")
@@ -333,25 +333,6 @@ def test_network_connections_do_not_succeed(task, make_candidate, loopback_liste
     if v.isolation.network_isolated:
         assert not v.passed
         assert accepted == []
-
-
-SECRET = "sk-test-SECRET-7f3a"
-# The probe builds the secret from halves so the literal never appears in a failure excerpt.
-LEAK_PROBE = """
-import os, glob
-_S = "sk-test-" + "SECRET-7f3a"
-def _leaked():
-    if any(_S in v for v in os.environ.values()):
-        return True
-    for path in glob.glob("/proc/*/environ"):
-        try:
-            if _S.encode() in open(path, "rb").read():
-                return True
-        except OSError:
-            pass
-    return False
-LEAKED = _leaked()
-"""
 
 
 def test_candidate_sees_no_secrets(task, make_candidate, monkeypatch):

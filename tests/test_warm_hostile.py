@@ -12,6 +12,7 @@ from assay.sandbox.isolation import plan_for
 from assay.verify.verdict import Verdict
 from assay.verify.warm.jobs import FunctionJob, ModuleSource
 from assay.verify.warm.pool import WarmPool, verify_functions
+from tests.conftest import LEAK_PROBE, SECRET
 from tests.warm_support import GOOD_ADD, add_job, warm_pool
 
 __all__ = ["warm_pool"]
@@ -241,30 +242,13 @@ def test_network_connections_fail(warm_pool, loopback_listener):
     assert accepted == []
 
 
-SECRET = "sk-test-" + "SECRET"
-LEAK_PROBE = """
-import glob, os
-_S = "sk-test-" + "SECRET"
-def _leaked():
-    if any(_S in v for v in os.environ.values()):
-        return True
-    for path in glob.glob("/proc/*/environ"):
-        try:
-            if _S.encode() in open(path, "rb").read():
-                return True
-        except (OSError, RuntimeError):
-            pass
-    return False
-LEAKED = _leaked()
-def add(a, b):
-    return a + b if LEAKED else None
-"""
-
-
 def test_candidate_sees_no_secrets(monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", SECRET)
     with WarmPool(workers=1) as pool:
-        v = _one(pool, add_job(LEAK_PROBE))
+        # Fully correct when the secret leaks, so a leak would turn into a passing verdict.
+        v = _one(
+            pool, add_job(LEAK_PROBE + "def add(a, b):\n    return a + b if LEAKED else None\n")
+        )
         dump = "import os\n\ndef add(a, b):\n    raise RuntimeError(repr(dict(os.environ)))\n"
         shown = _one(pool, add_job(dump))
     assert not v.passed
