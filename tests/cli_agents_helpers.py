@@ -18,11 +18,11 @@ from assay.agents.tools import Toolbox
 from assay.agents.workspace import Workspace
 from assay.models.script import Script
 from assay.models.scripted import ScriptedModel
+from assay.records.verdict import Verdict
 from assay.sandbox.isolation import plan_for
 from assay.tasks.load import Task, load_task
 from assay.tasks.suite import BUNDLED_ROOT
 from assay.verify.gate import verify
-from assay.verify.verdict import Verdict
 
 NAMES = list(ADAPTERS)
 

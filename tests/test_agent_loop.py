@@ -10,8 +10,8 @@ import pytest
 
 from assay.agents.attempt import fresh_workspace, run_loop_attempt
 from assay.agents.config import LoopConfig
-from assay.agents.outcome import EXIT_CODES
 from assay.models.scripted import ScriptedModel
+from assay.records.outcome import EXIT_CODES
 
 FIXED = (
     "def window_sums(values, size):\n"

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import pytest
 
+from assay.records.verdict import Verdict
 from assay.verify.gate import verify
-from assay.verify.verdict import Verdict
 from assay.verify.warm.pool import verify_functions
 from tests.warm_support import add_job, warm_pool
 

@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from assay.claims import ClaimResult, Flag, Row, evaluate_claim, evaluate_family
-from assay.store.jsonfmt import dumps
+from assay.records.canonical import dumps
 
 from .claims_helpers import borderline_gain, paired_rows, spec, strong_gain
 

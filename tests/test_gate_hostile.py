@@ -390,7 +390,7 @@ def test_process_isolation_still_rejects_forgery(task, make_candidate):
 
 
 def test_verdict_record_is_canonical_json(task, make_candidate):
-    from assay.store.jsonfmt import dumps
+    from assay.records.canonical import dumps
 
     v = _verdict(task, make_candidate())
     text = dumps(v)

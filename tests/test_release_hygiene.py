@@ -1,4 +1,4 @@
-"""``assay release clean`` and ``assay manifest write/verify`` on a real run directory."""
+"""``assay release clean`` and ``assay artifacts write/verify`` on a real run directory."""
 
 from __future__ import annotations
 
@@ -97,7 +97,7 @@ def test_planted_secrets_are_found_typed_and_never_echoed(run: Path, tmp_path: P
 
 def test_manifest_write_then_verify(run: Path, tmp_path: Path) -> None:
     copy = copy_run(run, tmp_path / "art")
-    done = run_assay("manifest", "write", str(copy))
+    done = run_assay("artifacts", "write", str(copy))
     assert done.returncode == 0, done.stderr
     art = json.loads((copy / "artifacts.json").read_text())
     assert art["schema"] == "assay.artifacts.v1"
@@ -108,19 +108,19 @@ def test_manifest_write_then_verify(run: Path, tmp_path: Path) -> None:
     assert size["attempts.jsonl"] == (copy / "attempts.jsonl").stat().st_size
     digest = (copy / "manifest.sha256").read_text().strip()
     assert art["parents"] == [{"kind": "run_manifest", "name": "manifest.json", "sha256": digest}]
-    ok = run_assay("manifest", "verify", str(copy))
+    ok = run_assay("artifacts", "verify", str(copy))
     assert ok.returncode == 0, ok.stdout
     assert f"verified: {len(paths)} files" in ok.stdout
 
 
 def test_verify_catches_modified_missing_and_extra_files(run: Path, tmp_path: Path) -> None:
     copy = copy_run(run, tmp_path / "tamper")
-    assert run_assay("manifest", "write", str(copy)).returncode == 0
+    assert run_assay("artifacts", "write", str(copy)).returncode == 0
     patch = next((copy / "diffs").glob("*.patch"))
     patch.write_text(patch.read_text() + "+ one more line\n")
     (copy / "summary.csv").unlink()
     (copy / "smuggled.txt").write_text("hi\n")
-    done = run_assay("manifest", "verify", str(copy), "--json")
+    done = run_assay("artifacts", "verify", str(copy), "--json")
     assert done.returncode == 1
     problems = {(p["problem"], p["path"]) for p in json.loads(done.stdout)}
     assert problems == {
@@ -132,10 +132,10 @@ def test_verify_catches_modified_missing_and_extra_files(run: Path, tmp_path: Pa
 
 def test_verify_catches_a_changed_run_manifest(run: Path, tmp_path: Path) -> None:
     copy = copy_run(run, tmp_path / "remanifest")
-    assert run_assay("manifest", "write", str(copy)).returncode == 0
+    assert run_assay("artifacts", "write", str(copy)).returncode == 0
     manifest = copy / "manifest.json"
     manifest.write_text(manifest.read_text().replace('"seeds": 1', '"seeds": 2'))
-    done = run_assay("manifest", "verify", str(copy), "--json")
+    done = run_assay("artifacts", "verify", str(copy), "--json")
     assert done.returncode == 1
     problems = {(p["problem"], p["path"]) for p in json.loads(done.stdout)}
     assert problems == {("modified", "manifest.json"), ("parent_mismatch", "manifest.json")}
@@ -145,21 +145,21 @@ def test_a_report_names_its_run_as_parent(run: Path, tmp_path: Path) -> None:
     copy = copy_run(run, tmp_path / "parent")
     report = tmp_path / "report"
     assert run_assay("report", str(copy), "--out", str(report)).returncode == 0
-    assert run_assay("manifest", "write", str(copy)).returncode == 0
-    assert run_assay("manifest", "write", str(report), "--parent", str(copy)).returncode == 0
+    assert run_assay("artifacts", "write", str(copy)).returncode == 0
+    assert run_assay("artifacts", "write", str(report), "--parent", str(copy)).returncode == 0
     art = json.loads((report / "artifacts.json").read_text())
     (parent,) = art["parents"]
     assert parent["kind"] == "artifacts" and parent["name"] == "parent"
-    assert run_assay("manifest", "verify", str(report), "--parent", str(copy)).returncode == 0
+    assert run_assay("artifacts", "verify", str(report), "--parent", str(copy)).returncode == 0
     (copy / "summary.csv").write_text("changed\n")
-    assert run_assay("manifest", "write", str(copy)).returncode == 0
-    moved = run_assay("manifest", "verify", str(report), "--parent", str(copy), "--json")
+    assert run_assay("artifacts", "write", str(copy)).returncode == 0
+    moved = run_assay("artifacts", "verify", str(report), "--parent", str(copy), "--json")
     assert moved.returncode == 1
     assert [p["problem"] for p in json.loads(moved.stdout)] == ["parent_mismatch"]
     assert run_assay("release", "clean", str(report)).returncode == 0
 
 
 def test_verify_without_a_manifest_is_bad_input(tmp_path: Path) -> None:
-    done = run_assay("manifest", "verify", str(tmp_path))
+    done = run_assay("artifacts", "verify", str(tmp_path))
     assert done.returncode == 2
-    assert "no artifact manifest" in done.stderr and "fix:" in done.stderr
+    assert "no artifact index" in done.stderr and "fix:" in done.stderr

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from assay.records.manifest import Manifest
 from assay.report.metrics import over_tasks
 from assay.report.runclaims import ArmRef, resolve_arm
-from assay.runner.manifest import Manifest
 from assay.stats.result import Interval, NotEstimable
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from assay.store.records import AttemptRecord, EventRecord
+from assay.records.attempt import AttemptRecord, EventRecord
 from assay.store.rundir import RunDir
 
 from .conftest import REPO, run_assay

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from assay.records.verdict import Verdict
 from assay.sandbox.isolation import plan_for
-from assay.verify.verdict import Verdict
 from assay.verify.warm.jobs import FunctionJob, ModuleSource
 from assay.verify.warm.pool import WarmPool, verify_functions
 from tests.conftest import LEAK_PROBE, SECRET

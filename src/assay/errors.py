@@ -1,9 +1,21 @@
-"""User-facing input errors: every bad input names the file, the field, the problem and a fix."""
+"""assay's errors: one base class, and the user-facing input error.
+
+An input error names the file, the field, the problem and a fix.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pydantic stays out of the import path of `assay --help`
+    from pydantic import ValidationError
+
+
+class AssayError(Exception):
+    """Base of every error assay raises on purpose (as opposed to a bug)."""
 
 
 @dataclass(frozen=True)
@@ -22,7 +34,7 @@ class Problem:
 
 
 @dataclass
-class InputError(Exception):
+class InputError(AssayError):
     """Raised for bad user input; the CLI prints it and exits 2, never with a traceback."""
 
     problems: list[Problem] = field(default_factory=list)
@@ -34,3 +46,28 @@ class InputError(Exception):
     def single(cls, file: str | Path, fld: str, message: str, fix: str) -> InputError:
         """Build an error holding one problem."""
         return cls([Problem(str(file), fld, message, fix)])
+
+    @classmethod
+    def from_validation(
+        cls,
+        exc: ValidationError,
+        file: str | Path,
+        *,
+        fix: str,
+        fixes: Mapping[str, str] | None = None,
+        where: str = "",
+        top: str = "(top level)",
+    ) -> InputError:
+        """One problem per pydantic error: the field's dotted path, pydantic's message, a fix.
+
+        ``fixes`` maps pydantic error types (``missing``, ``extra_forbidden``...) to a more
+        precise fix than ``fix``; ``where`` prefixes each field (a record's line number);
+        ``top`` names an error on the whole value.
+        """
+        problems = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"]) or top
+            fld = f"{where}: {loc}" if where else loc
+            hint = (fixes or {}).get(err["type"], fix)
+            problems.append(Problem(str(file), fld, err["msg"], hint))
+        return cls(problems)

@@ -12,10 +12,10 @@ from assay.agents.loop import AgentResult, Emit, LoopAgent
 from assay.agents.tools import Toolbox
 from assay.agents.workspace import Workspace
 from assay.models.protocol import Model
+from assay.records.verdict import Verdict
 from assay.sandbox.isolation import Plan, plan_for
 from assay.tasks.load import Task
 from assay.verify.gate import verify
-from assay.verify.verdict import Verdict
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,12 @@ from assay.agents.actions import (
     strip_reasoning,
 )
 from assay.agents.config import LoopConfig
-from assay.agents.outcome import Outcome, PassReason
 from assay.agents.tools import ACT_TOOLS, SPECS, Toolbox, load_act_ratio
 from assay.agents.workspace import MEMORY_FILE, Workspace, clip_output
 from assay.models.protocol import Model, ModelFault
 from assay.models.types import META_CONVERSATION, META_TASK, Message, Request, ToolCall
-from assay.verify.verdict import Verdict
+from assay.records.outcome import Outcome, PassReason
+from assay.records.verdict import Verdict
 
 Emit = Callable[[str, dict[str, Any]], None]
 

@@ -16,13 +16,13 @@ from typing import Any
 
 from assay.agents.workspace import READ_LIMIT, ToolError, Workspace, clip_output
 from assay.models.types import ToolSpec
+from assay.records.verdict import Verdict
 from assay.sandbox import process
 from assay.sandbox.isolation import SANDBOX_ROOT, Plan
 from assay.sandbox.limits import UNPRIVILEGED_UID, Limits
 from assay.sandbox.scratch import give_tree, scratch_dir
 from assay.tasks.load import Task
 from assay.tasks.suite import BUNDLED_ROOT
-from assay.verify.verdict import Verdict
 
 LOAD_TOOLS = frozenset({"read_file", "list_dir"})
 ACT_TOOLS = frozenset({"write_file", "edit_file"})

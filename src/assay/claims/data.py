@@ -19,9 +19,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assay.claims.spec import ClaimSpec, Unit
+from assay.records.canonical import dumps
+from assay.records.claim import ClaimSpec, Unit
 from assay.stats.paired import PairedCounts
-from assay.store.jsonfmt import dumps
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ import statistics
 from dataclasses import dataclass
 
 from assay.claims.data import Units
-from assay.claims.spec import Bound, ClaimSpec
+from assay.records.claim import Bound, ClaimSpec
 from assay.stats.exact import sign_test
 from assay.stats.paired import (
     hoeffding_lower_bound,

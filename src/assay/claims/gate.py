@@ -18,7 +18,7 @@ from typing import Literal
 from assay.claims.data import Invalid, Row, Units, build_units, data_hash
 from assay.claims.evidence import Evidence, weigh
 from assay.claims.ledger import LookLedger, LookPlan
-from assay.claims.spec import ClaimResult, ClaimSpec, Reason
+from assay.records.claim import ClaimResult, ClaimSpec, Reason
 from assay.stats.multiplicity import HolmResult, holm
 from assay.stats.power import min_discordant_units
 

@@ -18,9 +18,9 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assay.claims.spec import ClaimResult, Reason, Status
 from assay.errors import InputError
-from assay.store.jsonfmt import dumps
+from assay.records.canonical import dumps
+from assay.records.claim import ClaimResult, Reason, Status
 
 LOOK_SCHEMA: Final = "assay.claim.look.v1"
 

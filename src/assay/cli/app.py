@@ -13,9 +13,9 @@ import typer
 from assay import __version__
 from assay.cli import (
     agents,
+    artifacts,
     claims,
     importers,
-    manifest,
     query,
     release,
     report,
@@ -43,7 +43,7 @@ app.command("serve")(serve.serve_cmd)
 app.command("run")(run.run_cmd)
 app.command("report")(report.report_cmd)
 app.add_typer(release.app, name="release")
-app.add_typer(manifest.app, name="manifest")
+app.add_typer(artifacts.app, name="artifacts")
 app.command("query")(query.query_cmd)
 app.add_typer(importers.app, name="import")
 

@@ -83,8 +83,8 @@ def evaluate_cmd(
     from pydantic import ValidationError
 
     from assay.claims import ClaimSpec, LookLedger, evaluate_claim, read_rows
-    from assay.errors import InputError, Problem
-    from assay.store.jsonfmt import dumps
+    from assay.errors import InputError
+    from assay.records.canonical import dumps
 
     rows = read_rows(data)
     arms = sorted({r.arm for r in rows})
@@ -109,16 +109,11 @@ def evaluate_cmd(
             bounds=(low, high),
         )
     except ValidationError as exc:
-        raise InputError(
-            [
-                Problem(
-                    "command line",
-                    ".".join(str(p) for p in err["loc"]) or "claim",
-                    err["msg"],
-                    "see assay claims evaluate --help for each option's range",
-                )
-                for err in exc.errors()
-            ]
+        raise InputError.from_validation(
+            exc,
+            "command line",
+            fix="see assay claims evaluate --help for each option's range",
+            top="claim",
         ) from exc
     result = evaluate_claim(spec, rows, ledger=LookLedger(ledger) if ledger else None)
     if as_json:
@@ -168,9 +163,9 @@ def check_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the decisions as JSON."),
 ) -> None:
     """Decide the pre-registered claims of run directories (help text in the decorator)."""
+    from assay.records.canonical import dumps
     from assay.report.runclaims import evaluate_run
     from assay.report.source import load_runs
-    from assay.store.jsonfmt import dumps
 
     decided = [evaluate_run(run) for run in load_runs(runs)]
     if as_json:

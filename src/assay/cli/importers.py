@@ -18,7 +18,7 @@ JSON_HELP = "Print the import report as JSON."
 
 def _show(report: ImportReport, as_json: bool) -> None:
     if as_json:
-        from assay.store.jsonfmt import dumps
+        from assay.records.canonical import dumps
 
         typer.echo(dumps(report, indent=2))
         return

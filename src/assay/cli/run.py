@@ -28,8 +28,8 @@ def run_cmd(
     from datetime import UTC, datetime
 
     from assay.errors import InputError
+    from assay.records.manifest import load_manifest, manifest_from_dict
     from assay.runner.execute import run_experiment
-    from assay.runner.manifest import load_manifest, manifest_from_dict
     from assay.runner.quick import quick_manifest
     from assay.store.rundir import RunDir
 

@@ -71,8 +71,8 @@ def compare_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the comparison record as JSON."),
 ) -> None:
     """Compare two arms' successes (help text in the decorator, to wrap cleanly)."""
+    from assay.records.canonical import dumps
     from assay.stats.compare import compare
-    from assay.store.jsonfmt import dumps
 
     counts_a, counts_b = _counts(a, "A_SUCCESSES/A_N"), _counts(b, "B_SUCCESSES/B_N")
     discordant = _discordant(paired) if paired is not None else None

@@ -15,7 +15,7 @@ def verify_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the verdict record as JSON."),
 ) -> None:
     """Verify WORKSPACE against TASK_DIR. Exit 0 passed, 1 not passed, 2 bad input."""
-    from assay.store.jsonfmt import dumps
+    from assay.records.canonical import dumps
     from assay.tasks.load import load_task
     from assay.verify.gate import verify
 

@@ -136,10 +136,14 @@ def read_records(
         try:
             rec = model.model_validate(raw)
         except ValidationError as exc:
-            for err in exc.errors():
-                fld = ".".join(str(p) for p in err["loc"]) or "record"
-                fix = "add the field" if err["type"] == "missing" else "correct the value"
-                problems.append(Problem(str(path), f"{where}: {fld}", err["msg"], fix))
+            problems += InputError.from_validation(
+                exc,
+                path,
+                fix="correct the value",
+                fixes={"missing": "add the field"},
+                where=where,
+                top="record",
+            ).problems
             continue
         problems += [
             Problem(str(path), f"{where}: {fld}", msg, "correct the record")

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from assay.errors import InputError, Problem
+from assay.errors import InputError
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -39,13 +39,6 @@ def validate(schema: type[M], data: dict[str, Any], source: str | Path) -> M:
     try:
         return schema.model_validate(data)
     except ValidationError as exc:
-        problems = [
-            Problem(
-                str(source),
-                ".".join(str(p) for p in e["loc"]),
-                e["msg"],
-                "see the schema in the docstring of " + schema.__module__,
-            )
-            for e in exc.errors()
-        ]
-        raise InputError(problems) from None
+        raise InputError.from_validation(
+            exc, source, fix="see the schema in the docstring of " + schema.__module__, top=""
+        ) from None

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assay.records.attempt import AttemptRecord
 from assay.report.metrics import attempt_values
 from assay.report.source import RunData
-from assay.store.records import AttemptRecord
 
 if TYPE_CHECKING:
     import duckdb

@@ -1,6 +1,6 @@
-"""Artifact manifests (``artifacts.json``, schema ``assay.artifacts.v1``) and their verification.
+"""Artifact indexes (``artifacts.json``, schema ``assay.artifacts.v1``) and their verification.
 
-An artifact manifest lists every file of a folder by relative path with its sha256 and
+An artifact index lists every file of a folder by relative path with its sha256 and
 size, and names its parent artifacts by hash: a run directory's own pre-registered manifest
 (``manifest.sha256``), and any folder it was derived from (a report's run directories).
 Verification recomputes everything and reports each modified, missing or extra file and
@@ -13,51 +13,23 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
 from assay import __version__
 from assay.errors import InputError
+from assay.records.artifacts import (
+    ARTIFACTS,
+    ARTIFACTS_SCHEMA,
+    ArtifactFile,
+    ArtifactIndex,
+    ParentArtifact,
+)
+from assay.records.canonical import dumps
 from assay.release.secrets import iter_files
-from assay.store.jsonfmt import dumps
 
-ARTIFACTS: Final = "artifacts.json"
-ARTIFACTS_SCHEMA: Final = "assay.artifacts.v1"
 _CHUNK = 1 << 20
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-
-class ArtifactFile(_Strict):
-    """One file of the folder."""
-
-    path: str
-    """Relative to the folder, with forward slashes."""
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-    bytes: int = Field(ge=0)
-
-
-class ParentArtifact(_Strict):
-    """An artifact this folder derives from, named by hash."""
-
-    kind: Literal["run_manifest", "artifacts"]
-    """``run_manifest``: a run's pre-registered manifest digest (``manifest.sha256``);
-    ``artifacts``: the sha256 of another folder's ``artifacts.json``."""
-    name: str
-    """``manifest.json`` for the folder's own manifest, else the parent folder's name."""
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-
-
-class ArtifactManifest(_Strict):
-    """Every file of a folder, by hash, and the parents it derives from."""
-
-    schema_id: Literal["assay.artifacts.v1"] = Field(default=ARTIFACTS_SCHEMA, alias="schema")
-    generator: str
-    files: list[ArtifactFile]
-    parents: list[ParentArtifact] = Field(default_factory=list)
 
 
 Problem = Literal["modified", "missing", "extra", "parent_mismatch"]
@@ -65,7 +37,7 @@ Problem = Literal["modified", "missing", "extra", "parent_mismatch"]
 
 @dataclass(frozen=True)
 class Mismatch:
-    """One way the folder differs from its artifact manifest."""
+    """One way the folder differs from its artifact index."""
 
     problem: Problem
     path: str
@@ -116,13 +88,13 @@ def parent_of(folder: Path) -> ParentArtifact:
             folder,
             "",
             "not an artifact folder: no artifacts.json and no manifest.sha256",
-            "write its manifest first (assay manifest write DIR) or pass a run directory",
+            "write its manifest first (assay artifacts write DIR) or pass a run directory",
         )
     return ParentArtifact(kind="run_manifest", name=folder.resolve().name, sha256=digest)
 
 
-def build_manifest(root: Path, parents: list[Path] | None = None) -> ArtifactManifest:
-    """The artifact manifest of ``root`` as it is now."""
+def build_manifest(root: Path, parents: list[Path] | None = None) -> ArtifactIndex:
+    """The artifact index of ``root`` as it is now."""
     files = [
         ArtifactFile(path=rel, sha256=sha256_file(p), bytes=p.stat().st_size)
         for rel, p in sorted(_files(root).items())
@@ -132,7 +104,7 @@ def build_manifest(root: Path, parents: list[Path] | None = None) -> ArtifactMan
     if own is not None:
         found.append(ParentArtifact(kind="run_manifest", name="manifest.json", sha256=own))
     found += [parent_of(p) for p in parents or []]
-    return ArtifactManifest(generator=f"assay {__version__}", files=files, parents=found)
+    return ArtifactIndex(generator=f"assay {__version__}", files=files, parents=found)
 
 
 def write_artifacts(root: Path, parents: list[Path] | None = None) -> Path:
@@ -145,26 +117,26 @@ def write_artifacts(root: Path, parents: list[Path] | None = None) -> Path:
     return path
 
 
-def read_artifacts(root: Path) -> ArtifactManifest:
+def read_artifacts(root: Path) -> ArtifactIndex:
     """Read and validate ``root/artifacts.json``."""
     path = root / ARTIFACTS
     if not path.is_file():
         raise InputError.single(
-            path, "", "no artifact manifest", "write one with `assay manifest write DIR`"
+            path, "", "no artifact index", "write one with `assay artifacts write DIR`"
         )
     try:
-        return ArtifactManifest.model_validate(json.loads(path.read_text(encoding="utf-8")))
+        return ArtifactIndex.model_validate(json.loads(path.read_text(encoding="utf-8")))
     except (ValueError, ValidationError) as exc:
         raise InputError.single(
             path,
             "",
             f"not an {ARTIFACTS_SCHEMA} manifest: {str(exc).splitlines()[0]}",
-            "write it again with `assay manifest write DIR` from trusted files",
+            "write it again with `assay artifacts write DIR` from trusted files",
         ) from None
 
 
 def verify_artifacts(root: Path, parents: list[Path] | None = None) -> list[Mismatch]:
-    """Every difference between ``root`` and its artifact manifest (empty: it verifies).
+    """Every difference between ``root`` and its artifact index (empty: it verifies).
 
     The folder's own run-manifest parent is checked against ``manifest.sha256`` and against
     the hash of ``manifest.json`` itself; other parents only when their folders are given.

@@ -17,10 +17,10 @@ import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from assay.runner.manifest import UtilitySpec
+from assay.records.attempt import AttemptRecord
+from assay.records.manifest import UtilitySpec
 from assay.stats.proportions import wilson
 from assay.stats.result import Interval, NotEstimable, too_few
-from assay.store.records import AttemptRecord
 
 OUTCOMES = ("completed", "stagnated", "budget", "fault", "interrupted")
 FINISHED = frozenset({"completed", "stagnated", "budget"})

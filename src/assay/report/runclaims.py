@@ -28,12 +28,12 @@ from typing import Any, Final
 from assay.claims.data import Row
 from assay.claims.gate import Flag, evaluate_family
 from assay.claims.ledger import LookLedger
-from assay.claims.spec import ClaimResult, ClaimSpec
 from assay.errors import InputError
+from assay.records.attempt import AttemptRecord
+from assay.records.claim import ClaimResult, ClaimSpec
+from assay.records.manifest import Manifest
 from assay.report.metrics import METRICS, attempt_values
 from assay.report.source import RunData
-from assay.runner.manifest import Manifest
-from assay.store.records import AttemptRecord
 
 LEDGER: Final = Path("claims") / "ledger.jsonl"
 """Where a run directory keeps its ledger of looks, relative to its root."""

@@ -8,16 +8,15 @@ diff must exist inside the run directory.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from assay.errors import InputError
-from assay.runner.manifest import Manifest, manifest_from_dict
-from assay.store.jsonfmt import dumps
-from assay.store.records import AttemptRecord
+from assay.records.attempt import AttemptRecord
+from assay.records.canonical import digest
+from assay.records.manifest import Manifest, manifest_from_dict
 from assay.store.rundir import RunDir
 
 Coordinates = tuple[str, str, str, int]
@@ -26,7 +25,7 @@ Coordinates = tuple[str, str, str, int]
 
 def manifest_hash(text: str) -> str:
     """Return the sha256 of the canonical JSON of a stored manifest (as ``assay run`` hashes it)."""
-    return hashlib.sha256(dumps(json.loads(text)).encode()).hexdigest()
+    return digest(json.loads(text))
 
 
 @dataclass(frozen=True)

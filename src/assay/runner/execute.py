@@ -20,15 +20,15 @@ from assay.errors import InputError
 from assay.models.spec import load_model
 from assay.oversight.protocol import Channel
 from assay.oversight.registry import build_channel
+from assay.records.attempt import AttemptRecord
+from assay.records.canonical import dumps
+from assay.records.manifest import Manifest
 from assay.runner.bounded import BoundedModel
 from assay.runner.builtin_scripts import materialize
-from assay.runner.manifest import Manifest
 from assay.runner.workflow import Arm, AttemptSpec, infrastructure_fault, run_attempt
 from assay.sandbox.isolation import Plan, plan_for
 from assay.sandbox.limits import Limits
 from assay.sandbox.scratch import scratch_dir
-from assay.store.jsonfmt import dumps
-from assay.store.records import AttemptRecord
 from assay.store.rundir import RunDir
 from assay.tasks.load import Task
 from assay.tasks.suite import load_suite

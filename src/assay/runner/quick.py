@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assay.runner.manifest import Manifest, manifest_from_dict
+from assay.records.manifest import Manifest, manifest_from_dict
 
 # Channels and retries of the standard conditions, as in the bundled demo.
 STANDARD_CONDITIONS: dict[str, dict[str, object]] = {

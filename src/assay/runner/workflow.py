@@ -21,17 +21,13 @@ from pathlib import Path
 from assay.agents.attempt import fresh_workspace, gated_toolbox
 from assay.agents.config import LoopConfig
 from assay.agents.loop import AgentResult, LoopAgent
-from assay.agents.outcome import Outcome
 from assay.agents.protocol import Agent
 from assay.agents.tools import load_act_ratio
 from assay.agents.workspace import Workspace
 from assay.models.protocol import Model
 from assay.oversight.diff import inspection_for
 from assay.oversight.protocol import Channel, ChannelVerdict
-from assay.runner.manifest import AgentSpec, ConditionSpec, Manifest
-from assay.sandbox.isolation import Plan
-from assay.store.jsonfmt import dumps
-from assay.store.records import (
+from assay.records.attempt import (
     AttemptRecord,
     ChannelRecord,
     Counts,
@@ -39,10 +35,14 @@ from assay.store.records import (
     Tokens,
     VerdictSummary,
 )
+from assay.records.canonical import dumps
+from assay.records.manifest import AgentSpec, ConditionSpec, Manifest
+from assay.records.outcome import Outcome
+from assay.records.verdict import Verdict
+from assay.sandbox.isolation import Plan
 from assay.store.rundir import EventLog, RunDir
 from assay.tasks.load import Task
 from assay.verify.gate import verify
-from assay.verify.verdict import Verdict
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,8 @@ import sysconfig
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
+from assay.records.verdict import Isolation
 from assay.sandbox.limits import Limits, apply
 
 SANDBOX_ROOT = "/sandbox"
@@ -26,25 +24,6 @@ _SYSTEM_DIRS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 _ETC_FILES = ("/etc/ld.so.cache", "/etc/localtime", "/etc/passwd", "/etc/group")
 # Folders whose contents a candidate must never read: homes hold keys and tokens.
 _HIDDEN = ("/root", "/home", "/tmp", "/var/tmp", "/run", "/mnt", "/media", "/srv", "/opt")
-
-Level = Literal["bwrap", "process"]
-
-
-class Isolation(BaseModel):
-    """What isolation a sandboxed run actually had (recorded in every verdict)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    level: Level
-    """``bwrap`` (namespaces) or ``process`` (rlimits and environment scrubbing only)."""
-    unprivileged_uid: bool
-    """Ran as uid 65534, so the process-count limit is enforced by the kernel."""
-    network_isolated: bool
-    pid_namespace: bool
-    readonly_system: bool
-    hidden_paths: list[str]
-    rlimits: dict[str, int]
-    notes: list[str]
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from assay.errors import InputError
-from assay.store.jsonfmt import dumps
-from assay.store.records import AttemptRecord, EventRecord
+from assay.records.attempt import AttemptRecord, EventRecord
+from assay.records.canonical import dumps
 
 ATTEMPTS = "attempts.jsonl"
 SUMMARY_COLUMNS = (

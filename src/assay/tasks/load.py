@@ -96,15 +96,6 @@ _FIX_BY_TYPE = {
 }
 
 
-def _problems_from_validation(file: Path, err: ValidationError) -> list[Problem]:
-    problems = []
-    for e in err.errors():
-        loc = ".".join(str(p) for p in e["loc"])
-        fix = _FIX_BY_TYPE.get(e["type"], "correct the value's type or range")
-        problems.append(Problem(str(file), loc, e["msg"], fix))
-    return problems
-
-
 def load_task(path: str | Path) -> Task:
     """Load and validate a task folder; raise :class:`InputError` describing every problem."""
     root = Path(path)
@@ -120,7 +111,9 @@ def load_task(path: str | Path) -> Task:
     try:
         spec = TaskSpec.model_validate(raw)
     except ValidationError as exc:
-        raise InputError(_problems_from_validation(toml_path, exc)) from None
+        raise InputError.from_validation(
+            exc, toml_path, fix="correct the value's type or range", fixes=_FIX_BY_TYPE, top=""
+        ) from None
 
     problems: list[Problem] = []
 

@@ -13,8 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from assay.sandbox.isolation import Isolation
-from assay.verify.verdict import Outcome, Reason, RunRecord, SuiteCount, TestResult, Verdict
+from assay.records.verdict import (
+    Isolation,
+    Outcome,
+    Reason,
+    RunRecord,
+    SuiteCount,
+    TestResult,
+    Verdict,
+)
 
 WORST_FIRST: tuple[Outcome, ...] = ("missing", "error", "failed", "xpassed", "xfailed", "skipped")
 OUTCOMES: dict[str, Outcome] = {o: o for o in (*WORST_FIRST, "passed")}

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from assay.errors import InputError
+from assay.records.verdict import RunRecord, Verdict
 from assay.sandbox import process
 from assay.sandbox.isolation import SANDBOX_ROOT, Plan, interpreter_paths, plan_for
 from assay.sandbox.limits import UNPRIVILEGED_UID, Limits
@@ -30,7 +31,6 @@ from assay.verify.channel import Channel, Received, parse_lines
 from assay.verify.decision import EXCERPT, OUTCOMES, RunEvidence, Staging, Suite, decide
 from assay.verify.forkserver.pool import ForkPool, new_key, pool_for
 from assay.verify.stage import HIDDEN_DIR, Staged, lock_down, overlay, stage
-from assay.verify.verdict import RunRecord, Verdict
 
 Scope = Literal["all", "public"]
 Executor = Literal["warm", "cold"]

@@ -25,10 +25,10 @@ from assay.agents.cli.isolation import hidden_paths
 from assay.agents.cli.process import Ran
 from assay.agents.cli.session import CliArm, Session, redact_home
 from assay.agents.loop import AgentResult, Emit
-from assay.agents.outcome import Outcome, PassReason
 from assay.agents.tools import Toolbox
 from assay.agents.workspace import clip_output
 from assay.models.protocol import Model
+from assay.records.outcome import Outcome, PassReason
 
 ARG_CHARS = 400
 TEXT_CHARS = 2000

@@ -1,4 +1,4 @@
-"""From the signed lines of each run to the gate's :class:`~assay.verify.verdict.Verdict`.
+"""From the signed lines of each run to the gate's :class:`~assay.records.verdict.Verdict`.
 
 The rules are the gate's: every expected test passed on every repeat, each session finished and
 said so over the authenticated channel, no forged line, no tampering, no timeout, no unexpected
@@ -11,11 +11,10 @@ import base64
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from assay.sandbox.isolation import Isolation
+from assay.records.verdict import Isolation, RunRecord, Verdict
 from assay.sandbox.process import signal_name
 from assay.verify import decision, protocol
 from assay.verify.decision import EXCERPT, OUTCOMES, RunEvidence
-from assay.verify.verdict import RunRecord, Verdict
 from assay.verify.warm.jobs import FunctionJob
 from assay.verify.warm.wire import RunReply
 

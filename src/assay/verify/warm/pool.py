@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from assay.sandbox.isolation import Isolation, Plan, bwrap_argv, plan_for
+from assay.records.verdict import Isolation, Verdict
+from assay.sandbox.isolation import Plan, bwrap_argv, plan_for
 from assay.sandbox.limits import UNPRIVILEGED_UID, Limits
 from assay.sandbox.scratch import give_tree
 from assay.verify.decision import RunEvidence
-from assay.verify.verdict import Verdict
 from assay.verify.warm.decide import decide, expectation, read_run
 from assay.verify.warm.fs import fast_scratch
 from assay.verify.warm.jobs import FunctionJob

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from assay.records.verdict import Verdict
 from assay.sandbox.isolation import interpreter_paths
 from assay.tasks.check import CheckResult, reference_workspace
 from assay.tasks.load import Task, list_files
 from assay.tasks.suite import BUNDLED_ROOT
 from assay.verify.stage import HIDDEN_DIR, Staged, stage
-from assay.verify.verdict import Verdict
 from assay.verify.warm.fs import fast_scratch
 from assay.verify.warm.instrument import NotPlainError, imported_modules, module_name
 from assay.verify.warm.jobs import FunctionJob, ModuleSource

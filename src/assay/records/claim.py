@@ -5,13 +5,12 @@ Kept free of numpy and scipy so that manifests can validate their claims cheaply
 
 from __future__ import annotations
 
-import hashlib
 import math
 from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from assay.store.jsonfmt import dumps
+from assay.records.canonical import digest
 
 CLAIM_SCHEMA: Final = "assay.claim.v1"
 
@@ -87,7 +86,7 @@ class ClaimSpec(BaseModel):
 
     def fingerprint(self) -> str:
         """Return the sha256 of the canonical JSON of this spec (changes if any field does)."""
-        return hashlib.sha256(dumps(self).encode()).hexdigest()
+        return digest(self)
 
 
 class ClaimResult(BaseModel):

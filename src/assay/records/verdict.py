@@ -6,7 +6,9 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assay.sandbox.isolation import Isolation
+Level = Literal["bwrap", "process"]
+"""How a sandboxed run was isolated: bubblewrap namespaces, or process limits only."""
+
 
 VERDICT_SCHEMA: Final = "assay.verdict.v1"
 
@@ -25,6 +27,23 @@ Reason = Literal[
     "flaky",
 ]
 Outcome = Literal["passed", "failed", "error", "skipped", "xfailed", "xpassed", "missing"]
+
+
+class Isolation(BaseModel):
+    """What isolation a sandboxed run actually had (recorded in every verdict)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    level: Level
+    """``bwrap`` (namespaces) or ``process`` (rlimits and environment scrubbing only)."""
+    unprivileged_uid: bool
+    """Ran as uid 65534, so the process-count limit is enforced by the kernel."""
+    network_isolated: bool
+    pid_namespace: bool
+    readonly_system: bool
+    hidden_paths: list[str]
+    rlimits: dict[str, int]
+    notes: list[str]
 
 
 class _Record(BaseModel):

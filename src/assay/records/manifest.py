@@ -6,7 +6,6 @@ attempt runs, so they cannot be chosen after seeing the data.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import tomllib
 from pathlib import Path
@@ -14,9 +13,9 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from assay.claims.spec import ClaimSpec
-from assay.errors import InputError, Problem
-from assay.store.jsonfmt import dumps
+from assay.errors import InputError
+from assay.records.canonical import digest
+from assay.records.claim import ClaimSpec
 
 MANIFEST_SCHEMA: Final = "assay.manifest.v1"
 _ESCALATE = re.compile(r"^(hazard|repeated_failure|always|sample:(0(\.\d+)?|1(\.0+)?))$")
@@ -132,7 +131,7 @@ class Manifest(_Strict):
 
     def digest(self) -> str:
         """sha256 of the canonical JSON of the validated manifest."""
-        return hashlib.sha256(dumps(self).encode()).hexdigest()
+        return digest(self)
 
 
 def load_manifest(path: str | Path) -> Manifest:
@@ -152,13 +151,6 @@ def manifest_from_dict(raw: dict[str, Any], *, source: str) -> Manifest:
     try:
         return Manifest.model_validate(raw)
     except ValidationError as exc:
-        problems = [
-            Problem(
-                source,
-                ".".join(str(p) for p in e["loc"]) or "(top level)",
-                e["msg"],
-                "see the demo manifest (src/assay/runner/demo.toml) for every key",
-            )
-            for e in exc.errors()
-        ]
-        raise InputError(problems) from None
+        raise InputError.from_validation(
+            exc, source, fix="see the demo manifest (src/assay/runner/demo.toml) for every key"
+        ) from None

@@ -6,7 +6,7 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assay.agents.outcome import Outcome
+from assay.records.outcome import Outcome
 
 ATTEMPT_SCHEMA: Final = "assay.attempt.v1"
 EVENT_SCHEMA: Final = "assay.event.v1"

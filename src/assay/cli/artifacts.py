@@ -1,4 +1,4 @@
-"""``assay manifest``: artifact manifests (``artifacts.json``) with sha256 of every file."""
+"""``assay artifacts``: artifact indexes (``artifacts.json``) with sha256 of every file."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-app = typer.Typer(help="Write and verify artifact manifests (artifacts.json, sha256 per file).")
+app = typer.Typer(help="Write and verify artifact indexes (artifacts.json, sha256 per file).")
 
 PARENT_HELP = (
     "A folder this one derives from (a run directory behind a report); recorded by the hash"
@@ -26,7 +26,7 @@ def write_cmd(
     folder: Path = typer.Argument(..., metavar="DIR", help="The folder to describe."),
     parent: list[Path] = typer.Option([], "--parent", help=PARENT_HELP),
 ) -> None:
-    """Write an artifact manifest (help text in the decorator)."""
+    """Write an artifact index (help text in the decorator)."""
     from assay.release.artifacts import read_artifacts, write_artifacts
 
     path = write_artifacts(folder, parent)
@@ -44,7 +44,7 @@ def verify_cmd(
     parent: list[Path] = typer.Option([], "--parent", help=PARENT_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print the mismatches as JSON."),
 ) -> None:
-    """Verify an artifact manifest (help text in the decorator)."""
+    """Verify an artifact index (help text in the decorator)."""
     from assay.release.artifacts import read_artifacts, verify_artifacts
 
     problems = verify_artifacts(folder, parent)
