@@ -67,9 +67,11 @@ demo: $(STAMP)
 	@set -e; run=$$($(BIN)/assay run --out runs/demo-$$(date +%Y%m%d-%H%M%S) | tail -n 1); \
 	report=$$($(BIN)/assay report "$$run"); echo "report: $$report"
 
+# The house's floors and the absence of cycles are contracts in pyproject.toml.
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

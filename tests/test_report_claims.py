@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from assay.report.runclaims import build_rows
-from assay.report.source import load_run
+from assay.results.claims import build_rows
+from assay.results.runs import load_run
 
 from .conftest import run_assay
 from .rundir_helpers import CLAIM_IDS, copy_run, make_run

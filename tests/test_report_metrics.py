@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assay.records.manifest import Manifest
-from assay.report.metrics import over_tasks
-from assay.report.runclaims import ArmRef, resolve_arm
+from assay.results.claims import ArmRef, resolve_arm
+from assay.results.metrics import over_tasks
 from assay.stats.result import Interval, NotEstimable
 
 

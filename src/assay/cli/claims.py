@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import typer._click as click
 
     from assay.claims import ClaimResult
-    from assay.report.runclaims import RunClaims
+    from assay.results.claims import RunClaims
 
 
 class _RunDirDefault(TyperGroup):
@@ -164,8 +164,8 @@ def check_cmd(
 ) -> None:
     """Decide the pre-registered claims of run directories (help text in the decorator)."""
     from assay.records.canonical import dumps
-    from assay.report.runclaims import evaluate_run
-    from assay.report.source import load_runs
+    from assay.results.claims import evaluate_run
+    from assay.results.runs import load_runs
 
     decided = [evaluate_run(run) for run in load_runs(runs)]
     if as_json:

@@ -27,7 +27,7 @@ def query_cmd(
 
     from assay.errors import InputError
     from assay.query.duckdb import run_query
-    from assay.report.source import load_runs
+    from assay.results.runs import load_runs
 
     runs = load_runs(run or [Path(".")])
     try:

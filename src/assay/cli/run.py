@@ -28,19 +28,14 @@ def run_cmd(
     from datetime import UTC, datetime
 
     from assay.errors import InputError
-    from assay.records.manifest import load_manifest, manifest_from_dict
+    from assay.records.manifest import load_manifest
     from assay.runner.execute import run_experiment
     from assay.runner.quick import quick_manifest
     from assay.store.rundir import RunDir
 
     source_text = None
     if resume is not None:
-        if manifest is not None:
-            m = load_manifest(manifest)
-        else:
-            m = manifest_from_dict(
-                RunDir.open(resume).manifest_data(), source=str(resume / "manifest.json")
-            )
+        m = load_manifest(manifest) if manifest is not None else RunDir.open(resume).manifest()
         target = resume
     else:
         if suite is not None or model is not None:

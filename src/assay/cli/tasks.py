@@ -53,8 +53,8 @@ def check_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON results."),
 ) -> None:
     """Check every task: the reference passes on every repeat; the untouched workspace fails."""
-    from assay.tasks.check import check_suite
     from assay.tasks.suite import load_suite
+    from assay.verify.suite_check import check_suite
 
     results = check_suite(load_suite(suite))
     if as_json:

@@ -2,5 +2,6 @@
 
 ``protocol`` defines the ``Channel``; ``diff`` builds the ``Inspection`` a channel reads;
 the channels are ``public_tests``, ``lint``, ``hazard_scan`` and ``review``; ``registry``
-builds them from manifest names and ``metrology`` scores their flags against the truth.
+builds them from manifest names. Their flags are scored against the truth in
+:mod:`assay.results.scoring`.
 """

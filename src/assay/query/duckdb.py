@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assay.records.attempt import AttemptRecord
-from assay.report.metrics import attempt_values
-from assay.report.source import RunData
+from assay.results.metrics import attempt_values
+from assay.results.runs import RunData
+from assay.results.scoring import channel_score
 
 if TYPE_CHECKING:
     import duckdb
@@ -160,10 +161,6 @@ def _attempt_row(run: RunData, r: AttemptRecord) -> dict[str, Any]:
 def _channel_rows(run: RunData, r: AttemptRecord) -> list[dict[str, Any]]:
     out = []
     for c in r.channels:
-        if c.truth_failed:
-            score = "detection" if c.flag else "miss"
-        else:
-            score = "false_alarm" if c.flag else "correct_pass"
         out.append(
             {
                 "run": run.label,
@@ -177,7 +174,7 @@ def _channel_rows(run: RunData, r: AttemptRecord) -> list[dict[str, Any]]:
                 "channel": c.channel,
                 "flag": c.flag,
                 "truth_failed": c.truth_failed,
-                "score": score,
+                "score": channel_score(c),
                 "escalation": c.escalation,
                 "cost": c.cost,
                 "findings": c.findings,

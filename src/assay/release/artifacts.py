@@ -28,6 +28,7 @@ from assay.records.artifacts import (
 )
 from assay.records.canonical import dumps
 from assay.release.secrets import iter_files
+from assay.store.rundir import RunDir
 
 _CHUNK = 1 << 20
 
@@ -135,14 +136,20 @@ def read_artifacts(root: Path) -> ArtifactIndex:
         ) from None
 
 
+def _current_run_digest(root: Path) -> str | None:
+    """The digest of the folder's ``manifest.json`` as it is now; None if absent or unreadable."""
+    try:
+        return RunDir(root).current_digest()
+    except InputError:
+        return None
+
+
 def verify_artifacts(root: Path, parents: list[Path] | None = None) -> list[Mismatch]:
     """Every difference between ``root`` and its artifact index (empty: it verifies).
 
     The folder's own run-manifest parent is checked against ``manifest.sha256`` and against
     the hash of ``manifest.json`` itself; other parents only when their folders are given.
     """
-    from assay.report.source import manifest_hash
-
     recorded = read_artifacts(root)
     out: list[Mismatch] = []
     actual = _files(root)
@@ -170,8 +177,7 @@ def verify_artifacts(root: Path, parents: list[Path] | None = None) -> list[Mism
     for parent in recorded.parents:
         if parent.kind == "run_manifest" and parent.name == "manifest.json":
             now = _run_digest(root)
-            text = root / "manifest.json"
-            hashed = manifest_hash(text.read_text(encoding="utf-8")) if text.is_file() else None
+            hashed = _current_run_digest(root)
             if now != parent.sha256 or hashed != parent.sha256:
                 out.append(
                     Mismatch(

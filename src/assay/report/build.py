@@ -16,9 +16,9 @@ from typing import Final
 
 from assay.report.document import Block, Bullets, Figure, Heading, Paragraph, Table
 from assay.report.limitations import limitations
-from assay.report.metrics import ArmMetrics, arm_metrics
-from assay.report.runclaims import RunClaims, evaluate_run
-from assay.report.source import RunData, load_runs
+from assay.results.claims import RunClaims, evaluate_run
+from assay.results.metrics import ArmMetrics, arm_metrics
+from assay.results.runs import RunData, load_runs
 
 FIGURES: Final = ("success_vs_oversight.png", "claims_forest.png", "channels.png")
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from assay.report.metrics import ArmMetrics
-from assay.report.runclaims import RunClaims
-from assay.report.source import RunData
+from assay.results.claims import RunClaims
+from assay.results.metrics import ArmMetrics
+from assay.results.runs import RunData
 
 FEW_TASKS = 30
 """Below this many tasks the gate has little power (0.40 at n = 30 for a true gain of 0.20,

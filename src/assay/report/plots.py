@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assay.report.metrics import Estimate
+from assay.results.metrics import Estimate
 from assay.stats.result import Interval
 
 if TYPE_CHECKING:

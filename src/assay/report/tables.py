@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assay.report.document import Table
-from assay.report.metrics import OUTCOMES, ArmMetrics, Estimate
-from assay.report.runclaims import RunClaims
-from assay.report.source import RunData
+from assay.results.claims import RunClaims
+from assay.results.metrics import OUTCOMES, ArmMetrics, Estimate
+from assay.results.runs import RunData
 from assay.stats.result import Interval
 
 DASH = "—"

@@ -22,7 +22,8 @@ from pydantic import ValidationError
 
 from assay.errors import InputError
 from assay.records.attempt import AttemptRecord, EventRecord
-from assay.records.canonical import dumps
+from assay.records.canonical import digest, dumps
+from assay.records.manifest import Manifest, manifest_from_dict
 
 ATTEMPTS = "attempts.jsonl"
 SUMMARY_COLUMNS = (
@@ -157,10 +158,25 @@ class RunDir:
         """The manifest hash the run was started with."""
         return (self.root / "manifest.sha256").read_text(encoding="utf-8").strip()
 
-    def manifest_data(self) -> dict[str, Any]:
-        """The validated manifest the run was started with, as data."""
-        data: dict[str, Any] = json.loads((self.root / "manifest.json").read_text("utf-8"))
-        return data
+    def _manifest_data(self) -> Any:
+        file = self.root / "manifest.json"
+        try:
+            return json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError.single(
+                file,
+                "",
+                f"unreadable manifest: {exc}",
+                "restore manifest.json from the run's original copy",
+            ) from None
+
+    def manifest(self) -> Manifest:
+        """The validated manifest the run was started with (bad data names manifest.json)."""
+        return manifest_from_dict(self._manifest_data(), source=str(self.root / "manifest.json"))
+
+    def current_digest(self) -> str:
+        """The digest of ``manifest.json`` as it is now: equal to :attr:`digest` if intact."""
+        return digest(self._manifest_data())
 
     def events(self, attempt_id: str) -> EventLog:
         """A fresh event log for an attempt (an unfinished earlier one is replaced)."""

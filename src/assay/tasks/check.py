@@ -1,10 +1,8 @@
-"""Suite checks: each task is solvable (reference passes) and not already solved."""
+"""A suite check's result per task, and the reference workspace a check verifies."""
 
 from __future__ import annotations
 
 import shutil
-import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,29 +45,3 @@ def reference_workspace(task: Task, dest: Path) -> Path:
     shutil.copytree(task.workspace, dest)
     shutil.copytree(task.solution, dest, dirs_exist_ok=True)
     return dest
-
-
-def check_task(task: Task) -> CheckResult:
-    """Verify the reference (every repeat must pass) and the untouched workspace (must fail)."""
-    from assay.verify.gate import verify
-
-    start = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="assay-check-") as tmp:
-        ref = verify(task, reference_workspace(task, Path(tmp) / "ref"))
-    untouched = verify(task, task.workspace, repeats=1)
-    problem = ""
-    if not ref.passed:
-        problem = f"reference fails: {', '.join(ref.reasons)}; {ref.failure_excerpt[:300]}"
-    elif untouched.passed:
-        problem = "the untouched workspace already passes every test"
-    return CheckResult(task.id, ref.passed, untouched.passed, time.monotonic() - start, problem)
-
-
-def check_suite(tasks: list[Task], *, fast: bool = True) -> list[CheckResult]:
-    """Check every task of a suite; with ``fast``, function-level tasks use the warm path."""
-    done: dict[str, CheckResult] = {}
-    if fast:
-        from assay.verify.warm.tasks import check_function_tasks
-
-        done = check_function_tasks(tasks)
-    return [done[t.id] if t.id in done else check_task(t) for t in tasks]

@@ -9,7 +9,7 @@ How a claim's arms are read: ``treatment`` and ``control`` each name
   condition id.
 
 Rows are one per attempt: task, arm (the name used in the claim), attempt (the seed) and
-the claim's metric (see :data:`assay.report.metrics.METRICS`). Faults and interrupted
+the claim's metric (see :data:`assay.results.metrics.METRICS`). Faults and interrupted
 attempts carry no value, so the gate counts them as failures (the metric's worst value).
 All claims of one manifest form one Holm family. Problems found in the run directory close
 claims before any statistic is trusted: ``manifest_changed`` when ``manifest.json`` no
@@ -32,8 +32,8 @@ from assay.errors import InputError
 from assay.records.attempt import AttemptRecord
 from assay.records.claim import ClaimResult, ClaimSpec
 from assay.records.manifest import Manifest
-from assay.report.metrics import METRICS, attempt_values
-from assay.report.source import RunData
+from assay.results.metrics import METRICS, attempt_values
+from assay.results.runs import RunData
 
 LEDGER: Final = Path("claims") / "ledger.jsonl"
 """Where a run directory keeps its ledger of looks, relative to its root."""

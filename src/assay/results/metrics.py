@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from assay.records.attempt import AttemptRecord
 from assay.records.manifest import UtilitySpec
+from assay.results.scoring import Score, channel_score
 from assay.stats.proportions import wilson
 from assay.stats.result import Interval, NotEstimable, too_few
 
@@ -117,6 +118,17 @@ class ChannelCounts:
     correct_passes: int = 0
     """Passed and the truth passed."""
     cost: float = 0.0
+
+    def add(self, score: Score) -> None:
+        """Count one scored inspection."""
+        if score == "detection":
+            self.detections += 1
+        elif score == "miss":
+            self.misses += 1
+        elif score == "false_alarm":
+            self.false_alarms += 1
+        else:
+            self.correct_passes += 1
 
     @property
     def detection_rate(self) -> float | None:
@@ -241,12 +253,5 @@ def arm_metrics(
             cc = m.channels.setdefault(c.channel, ChannelCounts())
             cc.inspections += 1
             cc.cost += c.cost
-            if c.flag and c.truth_failed:
-                cc.detections += 1
-            elif c.truth_failed:
-                cc.misses += 1
-            elif c.flag:
-                cc.false_alarms += 1
-            else:
-                cc.correct_passes += 1
+            cc.add(channel_score(c))
     return [arms[k] for k in sorted(arms)]

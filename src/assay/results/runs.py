@@ -13,19 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assay.errors import InputError
 from assay.records.attempt import AttemptRecord
-from assay.records.canonical import digest
-from assay.records.manifest import Manifest, manifest_from_dict
+from assay.records.manifest import Manifest
 from assay.store.rundir import RunDir
 
 Coordinates = tuple[str, str, str, int]
 """(task, agent, condition, seed): where an attempt sits in the experiment's design."""
-
-
-def manifest_hash(text: str) -> str:
-    """Return the sha256 of the canonical JSON of a stored manifest (as ``assay run`` hashes it)."""
-    return digest(json.loads(text))
 
 
 @dataclass(frozen=True)
@@ -94,19 +87,8 @@ def _inside(root: Path, rel: str) -> bool:
 def load_run(path: Path, label: str | None = None) -> RunData:
     """Read and check one run directory; raise :class:`InputError` if it is not one."""
     run = RunDir.open(path)
-    manifest_file = path / "manifest.json"
-    try:
-        text = manifest_file.read_text(encoding="utf-8")
-        actual = manifest_hash(text)
-        raw = json.loads(text)
-    except (OSError, ValueError) as exc:
-        raise InputError.single(
-            manifest_file,
-            "",
-            f"unreadable manifest: {exc}",
-            "restore manifest.json from the run's original copy",
-        ) from None
-    manifest = manifest_from_dict(raw, source=str(manifest_file))
+    actual = run.current_digest()
+    manifest = run.manifest()
     env_file = path / "environment.json"
     environment: dict[str, Any] = {}
     if env_file.is_file():

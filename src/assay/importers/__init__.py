@@ -1,0 +1,1 @@
+"""Importers: HumanEval and MBPP+ problems written as assay task folders."""

@@ -1,0 +1,35 @@
+"""Suite checks: each task is solvable (its reference passes the gate) and not already solved."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+from assay.tasks.check import CheckResult, reference_workspace
+from assay.tasks.load import Task
+from assay.verify.gate import verify
+
+
+def check_task(task: Task) -> CheckResult:
+    """Verify the reference (every repeat must pass) and the untouched workspace (must fail)."""
+    start = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="assay-check-") as tmp:
+        ref = verify(task, reference_workspace(task, Path(tmp) / "ref"))
+    untouched = verify(task, task.workspace, repeats=1)
+    problem = ""
+    if not ref.passed:
+        problem = f"reference fails: {', '.join(ref.reasons)}; {ref.failure_excerpt[:300]}"
+    elif untouched.passed:
+        problem = "the untouched workspace already passes every test"
+    return CheckResult(task.id, ref.passed, untouched.passed, time.monotonic() - start, problem)
+
+
+def check_suite(tasks: list[Task], *, fast: bool = True) -> list[CheckResult]:
+    """Check every task of a suite; with ``fast``, function-level tasks use the warm path."""
+    done: dict[str, CheckResult] = {}
+    if fast:
+        from assay.verify.warm.tasks import check_function_tasks
+
+        done = check_function_tasks(tasks)
+    return [done[t.id] if t.id in done else check_task(t) for t in tasks]
