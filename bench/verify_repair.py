@@ -1,10 +1,10 @@
-"""Repair-task verification: assay's warm gate against a plain ``python -m pytest`` process.
+"""Repair-task verification: assay's fork-server gate against a plain ``python -m pytest`` process.
 
 For every bundled repair task, the reference solution is verified (one repeat each) by
   - plain:  ``python -m pytest -q`` in a folder holding workspace + solution + hidden tests,
             no sandbox and no anti-forgery (what a naive harness does);
   - cold:   assay's gate with a fresh sandboxed process per run;
-  - warm:   assay's gate through the fork servers.
+  - forkserver: assay's gate through the fork servers.
 Rounds are interleaved so machine noise hits every path alike; medians are reported.
 Run: .venv/bin/python bench/verify_repair.py
 """
@@ -42,8 +42,8 @@ def main() -> None:
         plains = {t.id: plain_folder(t.root, refs[t.id], tmp / t.id / "plain") for t in tasks}
         for t in tasks:  # collection is cached per task; warm the fork servers too
             expected_tests(t)
-            verify(t, refs[t.id], repeats=1, executor="warm")
-        times: dict[str, list[float]] = {"plain": [], "cold": [], "warm": []}
+            verify(t, refs[t.id], repeats=1, executor="forkserver")
+        times: dict[str, list[float]] = {"plain": [], "cold": [], "forkserver": []}
         agree = True
         for _ in range(ROUNDS):
             for t in tasks:
@@ -55,20 +55,20 @@ def main() -> None:
                     check=False,
                 )
                 times["plain"].append(time.perf_counter() - start)
-                for ex in ("cold", "warm"):
+                for ex in ("cold", "forkserver"):
                     start = time.perf_counter()
                     v = verify(t, refs[t.id], repeats=1, executor=ex)  # type: ignore[arg-type]
                     times[ex].append(time.perf_counter() - start)
                     agree &= v.passed == (done.returncode == 0)
         med = {k: statistics.median(v) * 1000 for k, v in times.items()}
         print(f"{len(tasks)} repair tasks x {ROUNDS} rounds, reference solutions, 1 repeat each")
-        for k in ("plain", "cold", "warm"):
+        for k in ("plain", "cold", "forkserver"):
             print(f"  {k:<6}{med[k]:8.1f} ms per verification")
         print(
-            f"  warm vs plain pytest process: {med['plain'] / med['warm']:.2f}x faster"
+            f"  forkserver vs plain pytest process: {med['plain'] / med['forkserver']:.2f}x faster"
             f"  (target >= 2.5x)"
         )
-        print(f"  warm vs cold gate:            {med['cold'] / med['warm']:.2f}x faster")
+        print(f"  forkserver vs cold gate:       {med['cold'] / med['forkserver']:.2f}x faster")
         print(f"  verdicts agree with plain pytest: {agree}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

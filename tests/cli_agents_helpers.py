@@ -8,15 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from assay.agents.attempt import fresh_workspace
-from assay.agents.cli.agent import CliAgent
-from assay.agents.cli.base import CliConfig
-from assay.agents.cli.install import install
-from assay.agents.cli.registry import ADAPTERS
-from assay.agents.cli.session import CliArm
+from assay.agents.external.agent import CliAgent
+from assay.agents.external.base import CliConfig
+from assay.agents.external.install import install
+from assay.agents.external.registry import ADAPTERS
+from assay.agents.external.session import CliArm
 from assay.agents.loop import AgentResult
 from assay.agents.tools import Toolbox
 from assay.agents.workspace import Workspace
-from assay.models.script import Script
+from assay.models.script_format import Script
 from assay.models.scripted import ScriptedModel
 from assay.records.verdict import Verdict
 from assay.sandbox.isolation import plan_for

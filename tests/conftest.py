@@ -48,7 +48,7 @@ LEAKED = _leaked()
 """
 
 
-@pytest.fixture(params=["warm", "cold"])
+@pytest.fixture(params=["forkserver", "cold"])
 def executor(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """The pytest gate's two executors: fork servers and a fresh process."""
     monkeypatch.setenv("ASSAY_EXECUTOR", request.param)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from assay.agents.cli.isolation import bwrap_works
+from assay.agents.external.isolation import bwrap_works
 
 from .cli_agents_helpers import NAMES, attempt, bundled, ensure_installed
 

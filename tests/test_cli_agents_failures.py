@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from assay.agents.cli.agent import classify
-from assay.agents.cli.isolation import bwrap_works
-from assay.agents.cli.process import KEEP_BYTES, Ran
+from assay.agents.external.agent import classify
+from assay.agents.external.isolation import bwrap_works
+from assay.agents.external.process import KEEP_BYTES, Ran
 from assay.tasks.suite import BUNDLED_ROOT
 
 from .cli_agents_helpers import attempt, bundled, ensure_installed, make_arm

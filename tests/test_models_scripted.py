@@ -13,7 +13,7 @@ import pytest
 from assay.errors import InputError
 from assay.models import Message, ModelFault, Request, RetryPolicy, TryReport, load_model
 from assay.models.pricing import PriceTable
-from assay.models.script import EXHAUSTED_TEXT, load_script
+from assay.models.script_format import EXHAUSTED_TEXT, load_script
 from assay.models.scripted import ScriptedModel
 from assay.models.types import MAX_REPLY_CHARS, Reply
 

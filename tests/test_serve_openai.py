@@ -25,7 +25,7 @@ from assay.models import (
     TryReport,
     load_model,
 )
-from assay.models.script import Script
+from assay.models.script_format import Script
 from assay.models.scripted import ScriptedModel
 from assay.models.types import MAX_REPLY_CHARS
 from assay.serve import RunningServer, start_server

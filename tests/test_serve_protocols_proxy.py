@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from assay.agents.cli.base import CliConfig
-from assay.agents.cli.registry import ADAPTERS
-from assay.agents.cli.session import CliArm
-from assay.agents.cli.smoke import PROMPT, SMOKE_FILE, SMOKE_TEXT, smoke_script
-from assay.models.script import Script
+from assay.agents.external.base import CliConfig
+from assay.agents.external.registry import ADAPTERS
+from assay.agents.external.session import CliArm
+from assay.agents.external.smoke import PROMPT, SMOKE_FILE, SMOKE_TEXT, smoke_script
+from assay.models.script_format import Script
 from assay.models.spec import load_model
 from assay.serve import Mapping, ServeOptions, start_server
 from assay.serve.proxy import Upstream, start_proxy

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from assay.models.script import Script
+from assay.models.script_format import Script
 from assay.serve import Mapping, RunningServer, ServeOptions, start_server
 
 WRITE = {"write": {"path": "pkg/a.py", "content": "x = 1\n"}}

@@ -10,7 +10,7 @@
 
 from assay.claims.csvrows import read_rows
 from assay.claims.data import Row
-from assay.claims.gate import Flag, evaluate_claim, evaluate_family
+from assay.claims.evaluate import Flag, evaluate_claim, evaluate_family
 from assay.claims.ledger import LookLedger, LookRecord
 from assay.records.claim import ClaimResult, ClaimSpec, Reason
 

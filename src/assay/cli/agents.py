@@ -14,7 +14,7 @@ app = typer.Typer(
 
 
 def _names(names: list[str] | None, every: bool) -> list[str]:
-    from assay.agents.cli.registry import ADAPTERS, adapter
+    from assay.agents.external.registry import ADAPTERS, adapter
     from assay.errors import InputError
 
     if every:
@@ -29,8 +29,8 @@ def list_cmd(
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
 ) -> None:
     """Each adapter: its CLI, whether it is installed and which version."""
-    from assay.agents.cli.install import status
-    from assay.agents.cli.registry import ADAPTERS
+    from assay.agents.external.install import status
+    from assay.agents.external.registry import ADAPTERS
 
     for name, a in ADAPTERS.items():
         s = status(a)
@@ -57,8 +57,8 @@ def install_cmd(
     force: bool = typer.Option(False, "--force", help="Reinstall even when cached."),
 ) -> None:
     """Install CLIs into the per-machine cache (npm prefixes, venvs); cached ones are kept."""
-    from assay.agents.cli.install import InstallError, install
-    from assay.agents.cli.registry import adapter
+    from assay.agents.external.install import InstallError, install
+    from assay.agents.external.registry import adapter
 
     failed = 0
     for name in _names(names, every):
@@ -86,9 +86,9 @@ def check_cmd(
     The scripted model asks the CLI to write a file and then finish; the check passes only if
     the file is there with the right content and the CLI exited 0. Exit 0 only if all pass.
     """
-    from assay.agents.cli.install import InstallError, install
-    from assay.agents.cli.registry import adapter
-    from assay.agents.cli.smoke import smoke
+    from assay.agents.external.install import InstallError, install
+    from assay.agents.external.registry import adapter
+    from assay.agents.external.smoke import smoke
 
     failed = 0
     for name in _names(names, every):

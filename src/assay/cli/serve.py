@@ -20,7 +20,7 @@ def serve_cmd(
     X-Assay-Task header or the request's user field; the turn from the assistant messages.
     """
     from assay.errors import InputError
-    from assay.models.script import load_script
+    from assay.models.script_format import load_script
     from assay.serve.server import start_server
 
     loaded = load_script(script)

@@ -3,7 +3,7 @@
 Turns are counted per conversation (``Request.conversation``): each reply advances the
 conversation by one turn, each delivered fault does not (a retry gets the next fault or
 the reply). Usage counts whitespace-separated words, so metrics are non-zero and the same
-on every run. See ``assay.models.script`` for the file format.
+on every run. See ``assay.models.script_format`` for the file format.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from assay.models.endpoint import status_fault
 from assay.models.pricing import PriceTable, cost_of
 from assay.models.protocol import ModelFault
 from assay.models.retry import Retrier
-from assay.models.script import Fault, Script, Turn, count_words, load_script
+from assay.models.script_format import Fault, Script, Turn, count_words, load_script
 from assay.models.types import Message, Reply, Request, ToolCall, Usage, clip_text
 
 

@@ -1,7 +1,7 @@
 """Model spec strings, e.g. ``openai:gpt-4o-mini`` or ``ollama:qwen2.5-coder:7b``.
 
 =============================  ===============================================================
-``scripted:PATH``              replay a script file (``assay.models.script``); offline
+``scripted:PATH``              replay a script file (``assay.models.script_format``); offline
 ``openai:MODEL[@BASE_URL]``    any OpenAI-compatible endpoint; key from ``OPENAI_API_KEY``
 ``ollama:MODEL[@BASE_URL]``    the openai provider at ``http://127.0.0.1:11434/v1``, no key
 ``anthropic:MODEL[@BASE_URL]`` Anthropic messages; key from ``ANTHROPIC_API_KEY``

@@ -36,7 +36,8 @@ class AgentSpec(_Strict):
     """A model spec: ``scripted:PATH``, ``scripted:builtin:repair-demo``, ``openai:MODEL``..."""
     config: dict[str, Any] = Field(default_factory=dict)
     """Loop-agent settings (budgets, memory, protocol; ``assay.agents.config``), or for a CLI
-    agent its settings (timeout, output limit, network; ``assay.agents.cli.base.CliConfig``)."""
+    agent its settings (timeout, output limit, network;
+    ``assay.agents.external.base.CliConfig``)."""
 
 
 class ConditionSpec(_Strict):

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from assay.claims.data import Row
-from assay.claims.gate import Flag, evaluate_family
+from assay.claims.evaluate import Flag, evaluate_family
 from assay.claims.ledger import LookLedger
 from assay.errors import InputError
 from assay.records.attempt import AttemptRecord

@@ -108,7 +108,7 @@ def _arms(manifest: Manifest, run: RunDir, tasks: list[Task]) -> dict[str, Arm]:
             script_keys=keys,
         )
         if cli:
-            from assay.agents.cli.agent import cli_arm
+            from assay.agents.external.agent import cli_arm
 
             arms[agent.id].make_agent = cli_arm(
                 agent.kind, model=model, model_spec=spec, config=agent.config, root=run.root

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assay.models.script import Action, EditSpec, ScriptToolCall, Turn, WriteSpec
+from assay.models.script_format import Action, EditSpec, ScriptToolCall, Turn, WriteSpec
 from assay.serve.dialect import Call, Inbound, Offered, Outbound, completion_words
 
 PATH_KEYS = ("file_path", "filePath", "path", "absolute_path", "filename", "file", "target_file")

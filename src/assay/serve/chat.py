@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assay.models.script import count_words
+from assay.models.script_format import count_words
 from assay.serve.dialect import Call, Inbound, Offered, Outbound, ShapeError, frame, pieces
 
 

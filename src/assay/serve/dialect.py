@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from assay.models.script import DEFAULT_TASK, count_words
+from assay.models.script_format import DEFAULT_TASK, count_words
 
 TASK_HEADER = "X-Assay-Task"
 STREAM_PIECE = 64

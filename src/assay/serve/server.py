@@ -41,7 +41,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Literal
 
-from assay.models.script import Fault, Script
+from assay.models.script_format import Fault, Script
 from assay.serve.actions import Mapping, MappingError, resolve
 from assay.serve.anthropic import AnthropicDialect
 from assay.serve.chat import ChatDialect

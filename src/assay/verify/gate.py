@@ -27,14 +27,14 @@ from assay.sandbox.scratch import scratch_dir
 from assay.tasks.load import Task
 from assay.tasks.suite import BUNDLED_ROOT
 from assay.verify import protocol
-from assay.verify.channel import Channel, Received, parse_lines
 from assay.verify.decision import EXCERPT, OUTCOMES, RunEvidence, Staging, Suite, decide
 from assay.verify.forkserver.pool import ForkPool, new_key, pool_for
+from assay.verify.result_pipe import Received, ResultPipe, parse_lines
 from assay.verify.stage import HIDDEN_DIR, Staged, lock_down, overlay, stage
 
 Scope = Literal["all", "public"]
-Executor = Literal["warm", "cold"]
-"""``warm``: fork servers with pytest loaded (bwrap plans only); ``cold``: a fresh process."""
+Executor = Literal["forkserver", "cold"]
+"""``forkserver``: fork servers with pytest loaded (bwrap plans only); ``cold``: a fresh process."""
 _expected_cache: dict[tuple[str, str, Scope], list[str]] = {}
 
 
@@ -73,7 +73,7 @@ def _env(plan: Plan, home: str) -> dict[str, str]:
 
 def _warm_pool(task: Task, plan: Plan, executor: Executor) -> ForkPool | None:
     """The fork-server pool when the warm path applies, else None (the cold path)."""
-    if executor != "warm" or plan.bwrap is None:
+    if executor != "forkserver" or plan.bwrap is None:
         return None
     bound = [Path(p) for p in interpreter_paths()]
     if any(task.root.is_relative_to(b) for b in bound) and not task.root.is_relative_to(
@@ -93,7 +93,7 @@ def _cold(
     lock_down(workdir, staged.test_files, UNPRIVILEGED_UID if plan.drop_uid else None)
     os.chmod(rundir, 0o711)
     root_in = SANDBOX_ROOT if plan.bwrap else str(workdir)
-    channel = Channel()
+    channel = ResultPipe()
     env = {**_env(plan, str(workdir)), protocol.ENV_FDS: channel.env_value}
     argv = [
         sys.executable,
@@ -197,7 +197,7 @@ def _run_once(
 
 
 def expected_tests(
-    task: Task, scope: Scope = "all", plan: Plan | None = None, executor: Executor = "warm"
+    task: Task, scope: Scope = "all", plan: Plan | None = None, executor: Executor = "forkserver"
 ) -> list[str]:
     """Collect the expected test ids from the pristine tests with the reference solution."""
     key = (str(task.root), task.content_hash(), scope)
@@ -271,7 +271,7 @@ def verify(
     plan = plan or plan_for()
     n = repeats or task.spec.verify.repeats
     chosen: Executor = executor or (
-        "cold" if os.environ.get("ASSAY_EXECUTOR") == "cold" else "warm"
+        "cold" if os.environ.get("ASSAY_EXECUTOR") == "cold" else "forkserver"
     )
     forks = _warm_pool(task, plan, chosen)
     expected = expected_tests(task, scope, plan, chosen)

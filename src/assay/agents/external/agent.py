@@ -4,7 +4,7 @@ One round runs the CLI once, non-interactively, on the prompt (a retry's prompt 
 channels' feedback). It gets a throwaway home with the adapter's offline config, a model
 endpoint on loopback (assay's scripted server, or the recording proxy in front of a live
 provider) and, where the machine allows, a network namespace whose only way out is that
-endpoint (``assay.agents.cli.isolation``). Its stdout and stderr are kept as artifacts; its
+endpoint (``assay.agents.external.isolation``). Its stdout and stderr are kept as artifacts; its
 JSON event stream, the endpoint's record of every model call and the workspace's changes
 become the attempt's events. Then the public-test gate decides: ``completed`` only if it
 passes; otherwise the run is classified — a hang or an output flood is ``budget``, a crash
@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assay.agents.cli.base import CliConfig, canonical
-from assay.agents.cli.isolation import hidden_paths
-from assay.agents.cli.process import Ran
-from assay.agents.cli.session import CliArm, Session, redact_home
+from assay.agents.external.base import CliConfig, canonical
+from assay.agents.external.isolation import hidden_paths
+from assay.agents.external.process import Ran
+from assay.agents.external.session import CliArm, Session, redact_home
 from assay.agents.loop import AgentResult, Emit
 from assay.agents.tools import Toolbox
 from assay.agents.workspace import clip_output
@@ -213,7 +213,7 @@ def cli_arm(
     kind: str, *, model: Model, model_spec: str, config: dict[str, Any], root: Path
 ) -> CliAgents:
     """The agents of a manifest arm ``cli:NAME``; artifacts go to ``root/artifacts``."""
-    from assay.agents.cli.registry import adapter
+    from assay.agents.external.registry import adapter
     from assay.models.fileio import validate
 
     settings = validate(CliConfig, config, f"agent {kind} config")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assay.agents.cli.base import Adapter, DialectName
+from assay.agents.external.base import Adapter, DialectName
 from assay.errors import InputError
 from assay.serve.proxy import Auth, RunningProxy, Upstream, start_proxy
 

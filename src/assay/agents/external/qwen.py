@@ -5,8 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from assay.agents.cli.base import Adapter, Context, Invocation, Observation, Package, ServeHints
-from assay.agents.cli.claude import stream_json
+from assay.agents.external.base import (
+    Adapter,
+    Context,
+    Invocation,
+    Observation,
+    Package,
+    ServeHints,
+)
+from assay.agents.external.claude import stream_json
 
 
 class Qwen(Adapter):

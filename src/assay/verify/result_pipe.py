@@ -24,7 +24,7 @@ class Received:
     overflow: bool = False
 
 
-class Channel:
+class ResultPipe:
     """Two pipes for one run: the key goes in once, signed results come out."""
 
     def __init__(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from assay.agents.cli.base import (
+from assay.agents.external.base import (
     Adapter,
     Context,
     Invocation,

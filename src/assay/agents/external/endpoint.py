@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Protocol
 
-from assay.agents.cli.base import DialectName, ServeHints
-from assay.models.script import Script
+from assay.agents.external.base import DialectName, ServeHints
+from assay.models.script_format import Script
 from assay.serve import Mapping, RunningServer, ServeOptions, start_server
 
 

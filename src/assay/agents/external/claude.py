@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from assay.agents.cli.base import Adapter, Context, Invocation, Observation, Package, obj, usage_of
+from assay.agents.external.base import (
+    Adapter,
+    Context,
+    Invocation,
+    Observation,
+    Package,
+    obj,
+    usage_of,
+)
 
 
 def stream_json(data: dict[str, Any]) -> list[Observation]:

@@ -5,7 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from assay.agents.cli.base import Adapter, Context, Invocation, Observation, Package, obj, usage_of
+from assay.agents.external.base import (
+    Adapter,
+    Context,
+    Invocation,
+    Observation,
+    Package,
+    obj,
+    usage_of,
+)
 
 API = {
     "chat": ("openai-completions", "/v1"),

@@ -5,7 +5,14 @@ from __future__ import annotations
 import json
 import re
 
-from assay.agents.cli.base import Adapter, Context, Invocation, Observation, Package, ServeHints
+from assay.agents.external.base import (
+    Adapter,
+    Context,
+    Invocation,
+    Observation,
+    Package,
+    ServeHints,
+)
 
 _TOKENS = re.compile(r"Tokens: ([\d.]+)(k?) sent, ([\d.]+)(k?) received")
 _APPLIED = re.compile(r"^Applied edit to (.+)$")

@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assay.agents.cli.base import Adapter, CliConfig, Context, DialectName, Observation
-from assay.agents.cli.endpoint import Endpoint, ScriptedEndpoint
-from assay.agents.cli.install import binary, status
-from assay.agents.cli.isolation import Confinement, bwrap_works, confine
-from assay.agents.cli.process import KEEP_BYTES, Ran, clip_file, run_process
+from assay.agents.external.base import Adapter, CliConfig, Context, DialectName, Observation
+from assay.agents.external.endpoint import Endpoint, ScriptedEndpoint
+from assay.agents.external.install import binary, status
+from assay.agents.external.isolation import Confinement, bwrap_works, confine
+from assay.agents.external.process import KEEP_BYTES, Ran, clip_file, run_process
 from assay.errors import InputError
 from assay.models.protocol import Model
-from assay.models.script import Script
+from assay.models.script_format import Script
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,7 @@ class CliArm:
     def endpoint(self, *, conversation: str, workdir: Path, dump_dir: Path) -> Endpoint:
         """The model endpoint of one run: the scripted server, or the proxy to a live model."""
         if self.script is None:
-            from assay.agents.cli.live import live_endpoint
+            from assay.agents.external.live import live_endpoint
 
             return live_endpoint(self.model_spec, self.adapter)
         with self._lock:
@@ -267,7 +267,7 @@ class CliArm:
         sockets = Path(tempfile.mkdtemp(prefix="assay-cli-sock-"))
         try:
             if bwrap is not None:
-                from assay.agents.cli.bridge import UnixRelay
+                from assay.agents.external.bridge import UnixRelay
 
                 relay = UnixRelay(sockets / "endpoint.sock", endpoint.port)
                 argv = confine(

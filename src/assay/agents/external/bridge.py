@@ -1,7 +1,7 @@
 """A loopback bridge into a network namespace: the CLI's only way out is the model endpoint.
 
 Inside a fresh network namespace only a loopback device exists. ``python -m
-assay.agents.cli.bridge PORT SOCKET -- CMD...`` listens on ``127.0.0.1:PORT`` there, relays
+assay.agents.external.bridge PORT SOCKET -- CMD...`` listens on ``127.0.0.1:PORT`` there, relays
 every connection to the Unix socket ``SOCKET`` (bound in from outside, where ``UnixRelay``
 passes it on to the endpoint on the host's loopback), runs ``CMD`` and exits with its status.
 """

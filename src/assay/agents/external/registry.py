@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from assay.agents.cli.aider import Aider
-from assay.agents.cli.base import Adapter
-from assay.agents.cli.claude import Claude
-from assay.agents.cli.codex import Codex
-from assay.agents.cli.gemini import Gemini
-from assay.agents.cli.mini_swe_agent import MiniSweAgent
-from assay.agents.cli.opencode import OpenCode
-from assay.agents.cli.pi import Pi
-from assay.agents.cli.qwen import Qwen
+from assay.agents.external.aider import Aider
+from assay.agents.external.base import Adapter
+from assay.agents.external.claude import Claude
+from assay.agents.external.codex import Codex
+from assay.agents.external.gemini import Gemini
+from assay.agents.external.mini_swe_agent import MiniSweAgent
+from assay.agents.external.opencode import OpenCode
+from assay.agents.external.pi import Pi
+from assay.agents.external.qwen import Qwen
 from assay.errors import InputError
 
 ADAPTERS: dict[str, Adapter] = {

@@ -8,9 +8,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from assay.agents.cli.base import Adapter, CliConfig
-from assay.agents.cli.session import CliArm, Session
-from assay.models.script import Script
+from assay.agents.external.base import Adapter, CliConfig
+from assay.agents.external.session import CliArm, Session
+from assay.models.script_format import Script
 from assay.models.scripted import ScriptedModel
 
 SMOKE_FILE = "assay-smoke.txt"

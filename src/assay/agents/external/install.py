@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from assay.agents.cli.base import Adapter, Package
+from assay.agents.external.base import Adapter, Package
 
 STAMP = ".assay-installed"
 INSTALL_TIMEOUT_S = 1800.0

@@ -1,7 +1,7 @@
 """How a CLI agent is confined: a network namespace whose only way out is the model endpoint.
 
 With bubblewrap the CLI runs in new network, pid, ipc and uts namespaces: the network has
-only loopback, where ``assay.agents.cli.bridge`` relays one port to the model endpoint (so
+only loopback, where ``assay.agents.external.bridge`` relays one port to the model endpoint (so
 every other host, DNS included, is unreachable). The filesystem is the host's, read-only,
 with ``/tmp``, ``/root``, ``/home`` and ``/run`` emptied; the workspace, the throwaway home
 and the outputs folder are the only writable places; the task folder (hidden tests,
@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import assay
-from assay.agents.cli.install import agents_home
+from assay.agents.external.install import agents_home
 
 EMPTIED = ("/tmp", "/root", "/home", "/run", "/var/tmp")
 
