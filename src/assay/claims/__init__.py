@@ -12,15 +12,15 @@ from assay.claims.csvrows import read_rows
 from assay.claims.data import Row
 from assay.claims.evaluate import Flag, evaluate_claim, evaluate_family
 from assay.claims.ledger import LookLedger, LookRecord
-from assay.records.claim import ClaimResult, ClaimSpec, Reason
+from assay.records.claim import ClaimResult, ClaimSpec, FailClosedReason
 
 __all__ = [
     "ClaimResult",
     "ClaimSpec",
+    "FailClosedReason",
     "Flag",
     "LookLedger",
     "LookRecord",
-    "Reason",
     "Row",
     "evaluate_claim",
     "evaluate_family",

@@ -18,7 +18,7 @@ from typing import Literal
 from assay.claims.data import Invalid, Row, Units, build_units, data_hash
 from assay.claims.evidence import Evidence, weigh
 from assay.claims.ledger import LookLedger, LookPlan
-from assay.records.claim import ClaimResult, ClaimSpec, Reason
+from assay.records.claim import ClaimResult, ClaimSpec, FailClosedReason
 from assay.stats.multiplicity import HolmResult, holm
 from assay.stats.power import min_discordant_units
 
@@ -140,7 +140,7 @@ def _decide(a: _Assessment, family: HolmResult, i: int, flags: list[Flag]) -> Cl
 
 def _first_failure(
     a: _Assessment, family: HolmResult, i: int, flags: list[Flag]
-) -> tuple[Reason | None, str]:
+) -> tuple[FailClosedReason | None, str]:
     """Return the first reason the claim fails closed (``None`` if it is supported) and why."""
     spec, e, plan = a.spec, a.evidence, a.plan
     if flags:

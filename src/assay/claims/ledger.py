@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assay.errors import InputError
 from assay.records.canonical import dumps
-from assay.records.claim import ClaimResult, Reason, Status
+from assay.records.claim import ClaimResult, FailClosedReason, Status
 
 LOOK_SCHEMA: Final = "assay.claim.look.v1"
 
@@ -37,7 +37,7 @@ class LookRecord(BaseModel):
     data_hash: str
     look: int
     status: Status
-    reason: Reason | None
+    reason: FailClosedReason | None
     recorded_at: str
     """UTC time of the look, ISO 8601."""
 

@@ -16,7 +16,7 @@ CLAIM_SCHEMA: Final = "assay.claim.v1"
 
 Direction = Literal["greater", "less"]
 Status = Literal["supported", "fail_closed"]
-Reason = Literal[
+FailClosedReason = Literal[
     "insufficient_evidence",
     "ci_includes_margin",
     "direction_ns",
@@ -101,7 +101,7 @@ class ClaimResult(BaseModel):
     schema_id: Literal["assay.claim.v1"] = Field(default=CLAIM_SCHEMA, alias="schema")
     claim: ClaimSpec
     status: Status
-    reason: Reason | None
+    reason: FailClosedReason | None
     """Why the claim failed closed; ``None`` exactly when it is supported."""
     detail: str
     """One human-readable sentence on the decision."""

@@ -12,7 +12,7 @@ Level = Literal["bwrap", "process"]
 
 VERDICT_SCHEMA: Final = "assay.verdict.v1"
 
-Reason = Literal[
+FailureReason = Literal[
     "tests_failed",
     "tests_missing",
     "unexpected_tests",
@@ -26,7 +26,7 @@ Reason = Literal[
     "protected_changed",
     "flaky",
 ]
-Outcome = Literal["passed", "failed", "error", "skipped", "xfailed", "xpassed", "missing"]
+TestOutcome = Literal["passed", "failed", "error", "skipped", "xfailed", "xpassed", "missing"]
 
 
 class Isolation(BaseModel):
@@ -55,9 +55,9 @@ class TestResult(_Record):
 
     id: str
     suite: Literal["public", "hidden"]
-    outcome: Outcome
+    outcome: TestOutcome
     """The worst outcome over the repeats (``passed`` only if every repeat passed)."""
-    per_repeat: list[Outcome]
+    per_repeat: list[TestOutcome]
 
 
 class RunRecord(_Record):
@@ -90,7 +90,7 @@ class Verdict(_Record):
     task_id: str
     scope: Literal["all", "public"]
     passed: bool
-    reasons: list[Reason]
+    reasons: list[FailureReason]
     """Why the verdict did not pass; empty when it passed."""
     public: SuiteCount
     hidden: SuiteCount

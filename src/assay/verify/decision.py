@@ -14,17 +14,24 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from assay.records.verdict import (
+    FailureReason,
     Isolation,
-    Outcome,
-    Reason,
     RunRecord,
     SuiteCount,
+    TestOutcome,
     TestResult,
     Verdict,
 )
 
-WORST_FIRST: tuple[Outcome, ...] = ("missing", "error", "failed", "xpassed", "xfailed", "skipped")
-OUTCOMES: dict[str, Outcome] = {o: o for o in (*WORST_FIRST, "passed")}
+WORST_FIRST: tuple[TestOutcome, ...] = (
+    "missing",
+    "error",
+    "failed",
+    "xpassed",
+    "xfailed",
+    "skipped",
+)
+OUTCOMES: dict[str, TestOutcome] = {o: o for o in (*WORST_FIRST, "passed")}
 EXCERPT = 4000
 Suite = Literal["public", "hidden"]
 
@@ -34,7 +41,7 @@ class RunEvidence:
     """What one run reported over its authenticated channel, with its exit data."""
 
     record: RunRecord
-    outcomes: dict[str, Outcome] = field(default_factory=dict)
+    outcomes: dict[str, TestOutcome] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
     collected: list[str] | None = None
     output: str = ""
@@ -52,7 +59,7 @@ class Staging:
     escaped_links: list[str] = field(default_factory=list)
 
 
-def worst(outcomes: list[Outcome]) -> Outcome:
+def worst(outcomes: list[TestOutcome]) -> TestOutcome:
     """The worst of a test's outcomes over the repeats (``passed`` only if all passed)."""
     for o in WORST_FIRST:
         if o in outcomes:
@@ -72,9 +79,9 @@ def decide(
     strict_protected: bool = True,
 ) -> Verdict:
     """The verdict over every run of one verification."""
-    reasons: list[Reason] = []
+    reasons: list[FailureReason] = []
 
-    def flag(reason: Reason) -> None:
+    def flag(reason: FailureReason) -> None:
         if reason not in reasons:
             reasons.append(reason)
 
@@ -92,7 +99,7 @@ def decide(
     all_passed = all(t.outcome == "passed" for t in tests)
     for r in runs:
         rec = r.record
-        checks: tuple[tuple[object, Reason], ...] = (
+        checks: tuple[tuple[object, FailureReason], ...] = (
             (rec.timed_out, "timeout"),
             (rec.forged_lines, "forged_messages"),
             (rec.tamper, "tampering"),
