@@ -94,7 +94,7 @@ def parent_of(folder: Path) -> ParentArtifact:
     return ParentArtifact(kind="run_manifest", name=folder.resolve().name, sha256=digest)
 
 
-def build_manifest(root: Path, parents: list[Path] | None = None) -> ArtifactIndex:
+def build_index(root: Path, parents: list[Path] | None = None) -> ArtifactIndex:
     """The artifact index of ``root`` as it is now."""
     files = [
         ArtifactFile(path=rel, sha256=sha256_file(p), bytes=p.stat().st_size)
@@ -112,7 +112,7 @@ def write_artifacts(root: Path, parents: list[Path] | None = None) -> Path:
     """Write ``root/artifacts.json``; return its path."""
     if not root.is_dir():
         raise InputError.single(root, "", "not a folder", "pass the folder to describe")
-    manifest = build_manifest(root, parents)
+    manifest = build_index(root, parents)
     path = root / ARTIFACTS
     path.write_text(dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return path
