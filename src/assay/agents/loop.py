@@ -67,11 +67,6 @@ class AgentResult:
     last_public_verdict: Verdict | None = None
 
     @property
-    def passes(self) -> int:
-        """Passes started."""
-        return len(self.pass_reasons)
-
-    @property
     def load_act_ratio(self) -> float | None:
         """Reads and listings per write or edit; None when nothing was written."""
         return load_act_ratio(self.tool_counts)

@@ -45,10 +45,6 @@ def estimate_text(e: Estimate, *, percent: bool = False, digits: int = 2) -> str
     return f"{fmt(e.mean)} (no interval: tasks do not vary)"
 
 
-def _arm_label(a: ArmMetrics) -> str:
-    return f"{a.agent} ({a.model})"
-
-
 def runs_table(runs: Sequence[RunData]) -> Table:
     """One row per run directory: what ran, on what, and whether it is intact."""
     rows = []

@@ -192,19 +192,9 @@ class ArmMetrics:
         return sum(self.outcomes.get(o, 0) for o in FINISHED)
 
     @property
-    def success_rate(self) -> float | None:
-        """Verified successes over all attempts (None with no attempts)."""
-        return self.successes / self.attempts if self.attempts else None
-
-    @property
     def finished_success_rate(self) -> float | None:
         """Verified successes over finished attempts (None with none finished)."""
         return self.finished_successes / self.finished if self.finished else None
-
-    @property
-    def escalation_load(self) -> float | None:
-        """Share of attempts that reached the costly channel."""
-        return self.escalated_attempts / self.attempts if self.attempts else None
 
     def estimate(self, metric: str) -> Estimate:
         """The mean of a per-attempt metric over tasks, with its interval."""
