@@ -1,12 +1,20 @@
 """assay: honest, workflow-aware evaluation of coding agents.
 
-The data flows one way through the sub-packages, each a capability:
+The house has floors; a package imports only from floors below it (import-linter contracts
+in ``pyproject.toml``, checked by ``make test``). From the ground up:
 
-- ``tasks``   — the task format (``task.toml``), loading, suites, and suite checks;
-- ``sandbox`` — isolation of untrusted code: rlimits, bubblewrap, killing process groups;
-- ``verify``  — the verification gate: fresh directory, pristine tests, a pytest plugin whose
-  results travel over a nonce-authenticated pipe, repeats, and the verdict record;
-- ``store``   — schema-versioned JSON records written sorted, NaN forbidden;
+- ``errors``, ``records`` — the error base and every schema-versioned record, its JSON, its digest;
+- ``store``   — the run directory on disk (append-only, synced);
+- ``tasks``, ``sandbox``, ``stats``, ``models`` — the task format, isolation of untrusted
+  code, small-n statistics, one interface over model providers;
+- ``verify``, ``serve``, ``claims`` — the verification gate, the offline model server, the
+  fail-closed claim evaluation;
+- ``agents``, ``importers`` — the loop, one-shot and third-party CLI agents; HumanEval/MBPP+;
+- ``oversight`` — interrupt channels (public tests, lint, hazard scan, review);
+- ``runner``  — the experiment: attempts under workflow conditions into a run directory;
+- ``results`` — the reading side: runs loaded and checked, metrics, scoring, run claims;
+- ``release`` — cleaning, secret scans, artifact indexes;
+- ``report``, ``query`` — the report (md, html, plots) and SQL over runs;
 - ``cli``     — the ``assay`` command.
 
 This module stays import-light: ``assay --help`` must start fast and the gate's plugin
