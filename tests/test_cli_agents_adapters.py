@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from assay.agents.external.isolation import bwrap_works
+from assay.sandbox.isolation import agent_cli_bwrap
 
 from .cli_agents_helpers import NAMES, attempt, bundled, ensure_installed
 
@@ -45,7 +45,7 @@ def test_adapter_solves_one_task_and_fails_another_as_scripted(name: str, tmp_pa
     tools = [t["tool"] for t in solved.of("tool_call")]
     assert {"write_file", "run"} & set(tools), tools
     (run,) = solved.of("cli_run")
-    isolated = bwrap_works() is not None
+    isolated = agent_cli_bwrap() is not None
     assert run["network"] == ("endpoint-only" if isolated else "host")
     round_dir = solved.artifacts.parent / run["artifacts"]
     assert (round_dir / "stdout.txt").is_file() and (round_dir / "stderr.txt").is_file()

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from assay.agents.external.agent import classify
-from assay.agents.external.isolation import bwrap_works
 from assay.agents.external.process import KEEP_BYTES, Ran
+from assay.sandbox.isolation import agent_cli_bwrap
 from assay.tasks.suite import BUNDLED_ROOT
 
 from .cli_agents_helpers import attempt, bundled, ensure_installed, make_arm
@@ -124,7 +124,7 @@ def test_a_retry_continues_the_script_where_the_last_round_left_it(tmp_path: Pat
     assert [c["turn"] for c in got.of("model_call")] == [0, 1, 2, 3]
 
 
-@pytest.mark.skipif(bwrap_works() is None, reason="no network namespace on this machine")
+@pytest.mark.skipif(agent_cli_bwrap() is None, reason="no network namespace on this machine")
 def test_the_cli_reaches_only_its_endpoint_and_never_the_hidden_tests(tmp_path: Path) -> None:
     with socket.socket() as other:
         other.bind(("127.0.0.1", 0))

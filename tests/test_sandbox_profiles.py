@@ -16,9 +16,9 @@ import pytest
 
 import assay
 from assay.agents.external import bridge
+from assay.agents.external.confinement import confine
 from assay.agents.external.install import agents_home
-from assay.agents.external.isolation import confine
-from assay.sandbox.isolation import SANDBOX_ROOT, bwrap_argv, interpreter_paths
+from assay.sandbox.profiles import SANDBOX_ROOT, bwrap_argv, interpreter_paths
 
 # --- today's gate builder (sandbox/isolation.py:bwrap_argv at 605a3e3) -------------------------
 _SYSTEM_DIRS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")

@@ -18,8 +18,9 @@ from assay.agents.workspace import READ_LIMIT, ToolError, Workspace, clip_output
 from assay.models.types import ToolSpec
 from assay.records.verdict import Verdict
 from assay.sandbox import process
-from assay.sandbox.isolation import SANDBOX_ROOT, Plan
+from assay.sandbox.isolation import Plan
 from assay.sandbox.limits import UNPRIVILEGED_UID, Limits
+from assay.sandbox.profiles import SANDBOX_ROOT
 from assay.sandbox.scratch import give_tree, scratch_dir
 from assay.tasks.load import Task
 from assay.tasks.suite import BUNDLED_ROOT

@@ -1,8 +1,9 @@
-"""Which isolation this machine allows, how to build it, and the record of what was achieved.
+"""Which isolation this machine allows, and the record of what was achieved.
 
-The strongest plan is bubblewrap (network, pid, ipc, uts namespaces; read-only system; home
-folders and /tmp hidden) entered after dropping to an unprivileged uid, so RLIMIT_NPROC holds.
-Each weaker plan is used only when the stronger one fails its probe, and the verdict says which.
+For the gate, the strongest plan is bubblewrap's ``gate`` profile (``assay.sandbox.profiles``)
+entered after dropping to an unprivileged uid, so RLIMIT_NPROC holds. Each weaker plan is used
+only when the stronger one fails its probe, and the verdict says which. For an agent CLI,
+:func:`agent_cli_bwrap` says whether its profile's namespaces can be made here at all.
 """
 
 from __future__ import annotations
@@ -11,19 +12,18 @@ import os
 import shutil
 import subprocess
 import sys
-import sysconfig
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from assay.records.verdict import Isolation
+from assay.sandbox.bwrap import command
 from assay.sandbox.limits import Limits, apply
+from assay.sandbox.profiles import GATE_HIDDEN, bwrap_argv, interpreter_paths, network_probe
 
-SANDBOX_ROOT = "/sandbox"
-_SYSTEM_DIRS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
-_ETC_FILES = ("/etc/ld.so.cache", "/etc/localtime", "/etc/passwd", "/etc/group")
-# Folders whose contents a candidate must never read: homes hold keys and tokens.
-_HIDDEN = ("/root", "/home", "/tmp", "/var/tmp", "/run", "/mnt", "/media", "/srv", "/opt")
+# verify/warm/ still imports bwrap_argv and interpreter_paths from here; it is being replaced,
+# so they stay re-exported until then.
+__all__ = ["Plan", "agent_cli_bwrap", "bwrap_argv", "interpreter_paths", "plan_for"]
 
 
 @dataclass(frozen=True)
@@ -46,60 +46,12 @@ class Plan:
             network_isolated=self.bwrap is not None,
             pid_namespace=self.bwrap is not None,
             readonly_system=self.bwrap is not None,
-            hidden_paths=list(_HIDDEN) if self.bwrap else [],
+            hidden_paths=list(GATE_HIDDEN) if self.bwrap else [],
             rlimits=limits.as_dict()
             if self.drop_uid
             else {k: v for k, v in limits.as_dict().items() if k != "nproc"},
             notes=notes,
         )
-
-
-@lru_cache(maxsize=1)
-def interpreter_paths() -> tuple[str, ...]:
-    """Folders the sandboxed interpreter needs: its prefixes, its libraries, and assay itself.
-
-    Only these are bound, not every ``sys.path`` entry: the caller's working folders (a repo's
-    tests, a task's solution) must stay invisible to candidate code.
-    """
-    import assay
-
-    wanted = {sys.prefix, sys.base_prefix, str(Path(sys.executable).parent)}
-    wanted |= {sysconfig.get_path(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")}
-    wanted.add(str(Path(assay.__file__).resolve().parent.parent))
-    real = {os.path.realpath(p) for p in wanted if p and os.path.isdir(p)}
-    out = sorted(real | {os.path.abspath(p) for p in wanted if p and os.path.isdir(p)})
-    # Drop paths inside another listed path, and those the system binds already cover.
-    keep = [p for p in out if not any(p != q and p.startswith(q + "/") for q in out)]
-    return tuple(p for p in keep if not p.startswith("/usr/") and p != "/usr")
-
-
-def bwrap_argv(
-    bwrap: str,
-    workdir: Path,
-    env: dict[str, str],
-    masks: list[Path],
-) -> list[str]:
-    """Build the bubblewrap prefix that runs a command in ``/sandbox`` (= ``workdir``)."""
-    argv = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
-    argv += ["--ro-bind", "/usr", "/usr"]
-    for d in _SYSTEM_DIRS:
-        if os.path.islink(d):
-            argv += ["--symlink", os.readlink(d), d]
-        elif os.path.isdir(d):
-            argv += ["--ro-bind", d, d]
-    for f in _ETC_FILES:
-        argv += ["--ro-bind-try", f, f]
-    argv += ["--proc", "/proc", "--dev", "/dev"]
-    for d in _HIDDEN:
-        argv += ["--tmpfs", d]
-    for p in interpreter_paths():
-        argv += ["--ro-bind", p, p]
-    for m in masks:
-        argv += ["--tmpfs", str(m)]
-    argv += ["--bind", str(workdir), SANDBOX_ROOT, "--chdir", SANDBOX_ROOT]
-    for k, v in sorted(env.items()):
-        argv += ["--setenv", k, v]
-    return [*argv, "--"]
 
 
 def _probe(plan: Plan) -> bool:
@@ -136,3 +88,21 @@ def plan_for(want: str = "auto") -> Plan:
         if _probe(plan):
             return plan
     return Plan(None, False)
+
+
+@lru_cache(maxsize=1)
+def agent_cli_bwrap() -> str | None:
+    """The bubblewrap binary if the agent-CLI profile can make its namespaces here, else None."""
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        return None
+    try:
+        done = subprocess.run(
+            [*command(bwrap, network_probe()), "true"],
+            capture_output=True,
+            timeout=20,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return bwrap if done.returncode == 0 else None

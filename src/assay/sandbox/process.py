@@ -11,8 +11,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assay.sandbox.isolation import Plan, bwrap_argv
+from assay.sandbox.isolation import Plan
 from assay.sandbox.limits import Limits, apply
+from assay.sandbox.profiles import bwrap_argv
 
 CLIP_BYTES = 8192
 

@@ -21,8 +21,9 @@ from typing import Literal
 from assay.errors import InputError
 from assay.records.verdict import RunRecord, Verdict
 from assay.sandbox import process
-from assay.sandbox.isolation import SANDBOX_ROOT, Plan, interpreter_paths, plan_for
+from assay.sandbox.isolation import Plan, plan_for
 from assay.sandbox.limits import UNPRIVILEGED_UID, Limits
+from assay.sandbox.profiles import SANDBOX_ROOT, interpreter_paths
 from assay.sandbox.scratch import scratch_dir
 from assay.tasks.load import Task
 from assay.tasks.suite import BUNDLED_ROOT

@@ -4,8 +4,8 @@ One round runs the CLI once, non-interactively, on the prompt (a retry's prompt 
 channels' feedback). It gets a throwaway home with the adapter's offline config, a model
 endpoint on loopback (assay's scripted server, or the recording proxy in front of a live
 provider) and, where the machine allows, a network namespace whose only way out is that
-endpoint (``assay.agents.external.isolation``). Its stdout and stderr are kept as artifacts; its
-JSON event stream, the endpoint's record of every model call and the workspace's changes
+endpoint (``assay.agents.external.confinement``). Its stdout and stderr are kept as artifacts;
+its JSON event stream, the endpoint's record of every model call and the workspace's changes
 become the attempt's events. Then the public-test gate decides: ``completed`` only if it
 passes; otherwise the run is classified — a hang or an output flood is ``budget``, a crash
 or a failing endpoint is ``fault``, a clean exit is ``stagnated`` (nothing changed) or
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from assay.agents.external.base import CliConfig, canonical
-from assay.agents.external.isolation import hidden_paths
+from assay.agents.external.confinement import hidden_paths
 from assay.agents.external.process import Ran
 from assay.agents.external.session import CliArm, Session, redact_home
 from assay.agents.loop import AgentResult, Emit

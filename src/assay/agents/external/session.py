@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from assay.agents.external.base import Adapter, CliConfig, Context, DialectName, Observation
+from assay.agents.external.confinement import Confinement, confine
 from assay.agents.external.endpoint import Endpoint, ScriptedEndpoint
 from assay.agents.external.install import binary, status
-from assay.agents.external.isolation import Confinement, bwrap_works, confine
 from assay.agents.external.process import KEEP_BYTES, Ran, clip_file, run_process
 from assay.errors import InputError
 from assay.models.protocol import Model
 from assay.models.script_format import Script
+from assay.sandbox.isolation import agent_cli_bwrap
 
 
 @dataclass(frozen=True)
@@ -254,7 +255,7 @@ class CliArm:
             path.write_text(text, encoding="utf-8")
         env = {**base_env(ctx.home), **invocation.env}
         argv = [str(ctx.binary), *invocation.args, *self.config.extra_args]
-        bwrap = bwrap_works() if self.config.network != "host" else None
+        bwrap = agent_cli_bwrap() if self.config.network != "host" else None
         if self.config.network == "isolated" and bwrap is None:
             raise InputError.single(
                 "agent config",

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from assay.sandbox.isolation import SANDBOX_ROOT, Plan, bwrap_argv
+from assay.sandbox.isolation import Plan
 from assay.sandbox.limits import UNPRIVILEGED_UID, Limits, apply, free_uids
 from assay.sandbox.process import read_clipped
+from assay.sandbox.profiles import SANDBOX_ROOT, bwrap_argv
 from assay.sandbox.scratch import scratch_dir
 
 _SERVER_LIMITS = Limits(cpu_s=36000, memory_mb=4096)
