@@ -1,105 +1,45 @@
 """Hazard rules over the syntax tree of one changed Python file.
 
-Names are resolved through the file's imports (``import subprocess as sp``, ``from os
-import system``, ``from os import *``), so an alias does not hide a call; a name the file
-defines itself is not mistaken for the builtin it shadows.
+What each rule looks for is listed in ``hazard_names``; this module walks the tree. Names are
+resolved through the file's imports (``import subprocess as sp``, ``from os import system``,
+``from os import *``), so an alias does not hide a call; a name the file defines itself is not
+mistaken for the builtin it shadows.
 """
 
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from assay.oversight.hazard_names import (
+    ALWAYS,
+    ALWAYS_EQUAL,
+    DELETE_CALLS,
+    DELETE_METHODS,
+    DELETION,
+    DYNAMIC,
+    DYNAMIC_BUILTINS,
+    EXIT,
+    EXIT_ALLOWED_IN,
+    HARD_EXIT,
+    INTROSPECTION,
+    INTROSPECTION_ATTRS,
+    NETWORK,
+    NETWORK_MODULES,
+    PATCHED_MODULES,
+    PATCHING,
+    PYTEST_INTERNALS,
+    SHELL,
+    SHELL_ALWAYS,
+    SHELL_IF_ASKED,
+    SOFT_EXIT,
+    STAR_EXPORTS,
+    STD_STREAMS,
+    SYS_MODULES_MUTATORS,
+    TEST_PATH,
+)
 from assay.oversight.protocol import Finding
-
-SHELL = "shell-subprocess"
-DYNAMIC = "dynamic-code"
-NETWORK = "network-access"
-DELETION = "file-deletion"
-ALWAYS_EQUAL = "always-true-eq"
-EXIT = "interpreter-exit"
-PATCHING = "runtime-patching"
-INTROSPECTION = "test-introspection"
-
-# Reaching the tests from inside the process under test: frames, code objects, the files of
-# the hidden tests. The gate cannot stop this in-process, so the scan must see it.
-_INTROSPECTION_ATTRS = frozenset(
-    {
-        "_getframe",
-        "f_back",
-        "f_globals",
-        "f_locals",
-        "tb_frame",
-        "gi_frame",
-        "co_consts",
-        "__code__",
-        "__closure__",
-        "__globals__",
-    }
-)
-_TEST_PATH = re.compile(r"(_assay_hidden|(^|[/\\])test_\w*\.py|\btests?/)")
-
-_SHELL_ALWAYS = frozenset(
-    {
-        "os.system",
-        "os.popen",
-        "subprocess.getoutput",
-        "subprocess.getstatusoutput",
-        "asyncio.create_subprocess_shell",
-    }
-)
-_SHELL_IF_ASKED = frozenset(
-    {
-        "subprocess.run",
-        "subprocess.call",
-        "subprocess.check_call",
-        "subprocess.check_output",
-        "subprocess.Popen",
-    }
-)
-_DYNAMIC = frozenset({"eval", "exec", "compile"})
-_NETWORK_MODULES = (
-    "socket",
-    "ssl",
-    "urllib.request",
-    "urllib3",
-    "http.client",
-    "http.server",
-    "requests",
-    "httpx",
-    "aiohttp",
-    "ftplib",
-    "smtplib",
-    "telnetlib",
-    "xmlrpc.client",
-    "websocket",
-    "websockets",
-    "paramiko",
-)
-_DELETE_CALLS = frozenset({"os.remove", "os.unlink", "os.rmdir", "os.removedirs", "shutil.rmtree"})
-_DELETE_METHODS = frozenset({"unlink", "rmdir", "rmtree"})
-_HARD_EXIT = frozenset({"os._exit", "os.abort"})
-_SOFT_EXIT = frozenset({"exit", "quit"})
-_EXIT_ALLOWED_IN = frozenset({"main", "_main", "cli"})
-# The runtime, the test machinery and the result channel's modules: assigning into them is how a
-# candidate would rewrite or sign a report (see assay.verify.protocol).
-_PATCHED_MODULES = frozenset(
-    {"builtins", "pytest", "_pytest", "unittest", "pluggy", "assay"}
-    | {"json", "_json", "hashlib", "_hashlib", "hmac", "_blake2"}
-)
-_PYTEST_INTERNALS = ("_pytest", "pluggy")
-_STD_STREAMS = frozenset({"stdout", "stderr", "stdin"})
-_SYS_MODULES_MUTATORS = frozenset({"update", "setdefault", "__setitem__", "pop", "clear"})
-_ALWAYS = {"__eq__": True, "__ne__": False}
-"""Comparison methods and the constant whose unconditional return makes a trick object."""
-_STAR_EXPORTS = {
-    "os": ("system", "popen", "remove", "unlink", "rmdir", "removedirs", "_exit", "abort"),
-    "subprocess": ("run", "call", "check_call", "check_output", "Popen", "getoutput"),
-    "shutil": ("rmtree",),
-    "sys": ("exit",),
-}
 
 
 def _under(module: str, prefixes: tuple[str, ...]) -> bool:
@@ -120,7 +60,7 @@ def _imports(tree: ast.Module) -> dict[str, str]:
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             for a in node.names:
                 if a.name == "*":
-                    for name in _STAR_EXPORTS.get(node.module, ()):
+                    for name in STAR_EXPORTS.get(node.module, ()):
                         aliases.setdefault(name, f"{node.module}.{name}")
                 else:
                     aliases[a.asname or a.name] = f"{node.module}.{a.name}"
@@ -227,7 +167,7 @@ class _Scanner(ast.NodeVisitor):
 
     def _exit_allowed(self) -> bool:
         # A command-line entry point may end the process; library code may not.
-        return self._main_guard > 0 or any(f in _EXIT_ALLOWED_IN for f in self._functions)
+        return self._main_guard > 0 or any(f in EXIT_ALLOWED_IN for f in self._functions)
 
     # -- imports ---------------------------------------------------------------------------
     def visit_Import(self, node: ast.Import) -> None:
@@ -238,33 +178,33 @@ class _Scanner(ast.NodeVisitor):
         if node.module and not node.level:
             self._imported(node.module, node)
             for a in node.names:
-                if _under(f"{node.module}.{a.name}", _NETWORK_MODULES) and not _under(
-                    node.module, _NETWORK_MODULES
+                if _under(f"{node.module}.{a.name}", NETWORK_MODULES) and not _under(
+                    node.module, NETWORK_MODULES
                 ):
                     self.add(NETWORK, node, f"imports {node.module}.{a.name} (network access)")
 
     def _imported(self, module: str, node: ast.AST) -> None:
-        if _under(module, _NETWORK_MODULES):
+        if _under(module, NETWORK_MODULES):
             self.add(NETWORK, node, f"imports {module} (network access)")
-        if _under(module, _PYTEST_INTERNALS):
+        if _under(module, PYTEST_INTERNALS):
             self.add(PATCHING, node, f"imports {module} (the test runner's internals)")
 
     def visit_Constant(self, node: ast.Constant) -> None:
-        if isinstance(node.value, str) and _TEST_PATH.search(node.value):
+        if isinstance(node.value, str) and TEST_PATH.search(node.value):
             self.add(INTROSPECTION, node, f"names a test file or folder ({node.value[:40]!r})")
         elif isinstance(node.value, str) and node.value.startswith("assay."):
             # sys.modules["assay.verify..."]: reaching the verifier's own code at run time.
             self.add(INTROSPECTION, node, f"names the verifier's module ({node.value[:40]!r})")
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
-        if node.attr in _INTROSPECTION_ATTRS:
+        if node.attr in INTROSPECTION_ATTRS:
             self.add(INTROSPECTION, node, f"reaches .{node.attr} (frames or code of other code)")
         # `import urllib` then `urllib.request.urlopen(...)`: the import alone looked harmless.
         name = self.qualname(node)
         if (
             name
             and isinstance(node.value, ast.Name)
-            and _under(name, _NETWORK_MODULES)
+            and _under(name, NETWORK_MODULES)
             and not _under(name, self.net_imported)
         ):
             self.add(NETWORK, node, f"uses {name} (network access)")
@@ -274,11 +214,11 @@ class _Scanner(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         name = self.qualname(node.func)
         builtin = self.builtin(node.func)
-        if name in _SHELL_ALWAYS:
+        if name in SHELL_ALWAYS:
             self.add(SHELL, node, f"{name}() runs a shell command")
-        elif name in _SHELL_IF_ASKED and self._shell_requested(node):
+        elif name in SHELL_IF_ASKED and self._shell_requested(node):
             self.add(SHELL, node, f"{name}(..., shell=...) runs a shell command")
-        if builtin in _DYNAMIC:
+        if builtin in DYNAMIC_BUILTINS:
             self.add(DYNAMIC, node, f"{builtin}() runs code built at run time")
         if (builtin == "__import__" or name == "importlib.import_module") and node.args:
             first = node.args[0]
@@ -299,14 +239,14 @@ class _Scanner(ast.NodeVisitor):
         return False
 
     def _deletion(self, node: ast.Call, name: str | None) -> None:
-        if name in _DELETE_CALLS:
+        if name in DELETE_CALLS:
             self.add(DELETION, node, f"{name}() deletes files")
             return
         func = node.func
         # Path.unlink()/rmdir() take at most a flag; a linked list's unlink(node) is not this.
         if (
             isinstance(func, ast.Attribute)
-            and func.attr in _DELETE_METHODS
+            and func.attr in DELETE_METHODS
             and func.attr not in self.defined
             and len(node.args) <= 1
             and all(isinstance(a, ast.Constant) for a in node.args)
@@ -314,9 +254,9 @@ class _Scanner(ast.NodeVisitor):
             self.add(DELETION, node, f".{func.attr}() deletes files")
 
     def _exit(self, node: ast.Call, name: str | None, builtin: str | None) -> None:
-        if name in _HARD_EXIT:
+        if name in HARD_EXIT:
             self.add(EXIT, node, f"{name}() ends the interpreter without cleanup")
-        elif (name == "sys.exit" or builtin in _SOFT_EXIT) and not self._exit_allowed():
+        elif (name == "sys.exit" or builtin in SOFT_EXIT) and not self._exit_allowed():
             self.add(EXIT, node, f"{name or builtin}() ends the interpreter from library code")
 
     def visit_Raise(self, node: ast.Raise) -> None:
@@ -328,12 +268,12 @@ class _Scanner(ast.NodeVisitor):
     def _patching_call(self, node: ast.Call, name: str | None, builtin: str | None) -> None:
         if builtin in ("setattr", "delattr") and node.args:
             target = self.qualname(node.args[0]) or ""
-            if target.split(".", 1)[0] in _PATCHED_MODULES or target == "sys.modules":
+            if target.split(".", 1)[0] in PATCHED_MODULES or target == "sys.modules":
                 self.add(PATCHING, node, f"{builtin}() on {target} patches the runtime")
         func = node.func
         if (
             isinstance(func, ast.Attribute)
-            and func.attr in _SYS_MODULES_MUTATORS
+            and func.attr in SYS_MODULES_MUTATORS
             and self.qualname(func.value) == "sys.modules"
         ):
             self.add(PATCHING, node, f"sys.modules.{func.attr}() replaces imported modules")
@@ -365,27 +305,27 @@ class _Scanner(ast.NodeVisitor):
         if isinstance(target, ast.Attribute):
             base = self.qualname(target.value) or ""
             root = base.split(".", 1)[0]
-            if root in _PATCHED_MODULES or (base == "sys" and target.attr not in _STD_STREAMS):
+            if root in PATCHED_MODULES or (base == "sys" and target.attr not in STD_STREAMS):
                 self.add(PATCHING, target, f"assigns {base}.{target.attr} (patches the runtime)")
         elif isinstance(target, ast.Subscript):
             base = self.qualname(target.value) or ""
-            if base == "sys.modules" or base.split(".", 1)[0] in _PATCHED_MODULES:
+            if base == "sys.modules" or base.split(".", 1)[0] in PATCHED_MODULES:
                 self.add(PATCHING, target, f"assigns into {base} (patches the runtime)")
 
     # -- classes ---------------------------------------------------------------------------
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         for stmt in node.body:
-            if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt.name in _ALWAYS:
-                if _always_returns(stmt, _ALWAYS[stmt.name]):
+            if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt.name in ALWAYS:
+                if _always_returns(stmt, ALWAYS[stmt.name]):
                     self._always(stmt, node.name, stmt.name)
             elif isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Lambda):
                 body = stmt.value.body
                 for t in stmt.targets:
                     if (
                         isinstance(t, ast.Name)
-                        and t.id in _ALWAYS
+                        and t.id in ALWAYS
                         and isinstance(body, ast.Constant)
-                        and body.value is _ALWAYS[t.id]
+                        and body.value is ALWAYS[t.id]
                     ):
                         self._always(stmt, node.name, t.id)
         self.generic_visit(node)
@@ -394,7 +334,7 @@ class _Scanner(ast.NodeVisitor):
         self.add(
             ALWAYS_EQUAL,
             node,
-            f"{cls}.{method} returns {_ALWAYS[method]} unconditionally: its instances "
+            f"{cls}.{method} returns {ALWAYS[method]} unconditionally: its instances "
             "compare equal to anything",
         )
 
@@ -411,7 +351,7 @@ def scan_tree(tree: ast.Module, path: str) -> list[Finding]:
         path=path,
         aliases=_imports(tree),
         defined=_defined(tree),
-        net_imported=tuple(sorted(m for m in imported if _under(m, _NETWORK_MODULES))),
+        net_imported=tuple(sorted(m for m in imported if _under(m, NETWORK_MODULES))),
     )
     scanner.visit(tree)
     return scanner.findings

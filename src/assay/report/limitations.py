@@ -26,6 +26,11 @@ def _names(items: Sequence[str], limit: int = 6) -> str:
 
 
 def _run_items(run: RunData, arms: list[ArmMetrics], prefix: str) -> list[str]:
+    return _design_items(run, prefix) + _conduct_items(run, arms, prefix)
+
+
+def _design_items(run: RunData, prefix: str) -> list[str]:
+    """What the experiment as designed cannot support: few tasks or seeds, scripted models."""
     out: list[str] = []
     n = len(run.task_ids)
     if n < 2:
@@ -58,6 +63,12 @@ def _run_items(run: RunData, arms: list[ArmMetrics], prefix: str) -> list[str]:
             f"{prefix}the review channel is a scripted reviewer, not a person or a real model:"
             " its detections and false alarms are properties of the script."
         )
+    return out
+
+
+def _conduct_items(run: RunData, arms: list[ArmMetrics], prefix: str) -> list[str]:
+    """What went short as it ran: weak isolation, faults, gaps, changed inputs, provenance."""
+    out: list[str] = []
     if run.isolation != "bwrap":
         out.append(
             f"{prefix}the verification gate ran with `{run.isolation}` isolation, weaker than"

@@ -32,7 +32,6 @@ import collections
 import dataclasses
 import hashlib
 import json
-import re
 import tempfile
 import threading
 import time
@@ -43,8 +42,7 @@ from typing import Any, Literal
 
 from assay.models.script_format import Fault, Script
 from assay.serve.actions import Mapping, MappingError, resolve
-from assay.serve.anthropic import AnthropicDialect
-from assay.serve.chat import ChatDialect
+from assay.serve.background import Running, serve_in_background
 from assay.serve.dialect import (
     TASK_HEADER,
     Dialect,
@@ -54,61 +52,13 @@ from assay.serve.dialect import (
     task_key,
     text_words,
 )
-from assay.serve.gemini import GeminiDialect
-from assay.serve.responses import ResponsesDialect
+from assay.serve.routes import CHAT, GEMINI, MAX_BODY, Route, route_of
 
-MAX_BODY = 64 << 20
-"""Request bodies above this are refused (413) rather than read into memory."""
 KEEP_REQUESTS = 200
 SECRET_HEADERS = frozenset(
     {"authorization", "x-api-key", "x-goog-api-key", "api-key", "cookie", "proxy-authorization"}
 )
 GARBAGE = b"<html><body>502 upstream hiccup</body></html> {not json"
-CHAT, RESPONSES, ANTHROPIC, GEMINI = (
-    ChatDialect(),
-    ResponsesDialect(),
-    AnthropicDialect(),
-    GeminiDialect(),
-)
-_GEMINI_PATH = re.compile(
-    r"^(?:/v1beta|/v1alpha|/v1)?/models/([^/:]+):(generateContent|streamGenerateContent|countTokens)$"
-)
-
-
-@dataclass(frozen=True)
-class Route:
-    """Where a POST goes: the dialect, and what the path itself says."""
-
-    dialect: Dialect
-    model: str | None = None
-    stream: bool = False
-    count_tokens: bool = False
-    sse: bool = True
-
-
-def route_of(raw_path: str) -> Route | None:
-    """The route of a POST path, or None when no dialect serves it."""
-    path, _, query = raw_path.partition("?")
-    path = path.rstrip("/")
-    if path in ("/v1/chat/completions", "/chat/completions"):
-        return Route(CHAT)
-    if path in ("/v1/responses", "/responses"):
-        return Route(RESPONSES)
-    if path in ("/v1/messages", "/messages"):
-        return Route(ANTHROPIC)
-    if path in ("/v1/messages/count_tokens", "/messages/count_tokens"):
-        return Route(ANTHROPIC, count_tokens=True)
-    match = _GEMINI_PATH.match(path)
-    if match:
-        method = match[2]
-        return Route(
-            GEMINI,
-            model=match[1],
-            stream=method == "streamGenerateContent",
-            count_tokens=method == "countTokens",
-            sse="alt=sse" in query.split("&"),
-        )
-    return None
 
 
 @dataclass(frozen=True)
@@ -378,22 +328,8 @@ def _safe_headers(headers: Any) -> dict[str, str]:
     return {k: v for k, v in headers.items() if k.lower() not in SECRET_HEADERS}
 
 
-@dataclass
-class RunningServer:
+class RunningServer(Running[ScriptServer]):
     """A server answering on a background thread; close it (or use ``with``) when done."""
-
-    server: ScriptServer
-    thread: threading.Thread
-
-    @property
-    def port(self) -> int:
-        """The bound port (useful after asking for port 0)."""
-        return int(self.server.server_address[1])
-
-    @property
-    def root_url(self) -> str:
-        """``http://127.0.0.1:PORT`` (Anthropic and Gemini clients add their own paths)."""
-        return f"http://{self.server.server_address[0]!s}:{self.port}"
 
     @property
     def base_url(self) -> str:
@@ -407,15 +343,7 @@ class RunningServer:
     def close(self) -> None:
         """Stop serving, release the port, and wake handlers sleeping through a timeout."""
         self.server.stopping.set()
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
-
-    def __enter__(self) -> RunningServer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        super().close()
 
 
 def start_server(
@@ -423,9 +351,4 @@ def start_server(
 ) -> RunningServer:
     """Bind ``host:port`` (0 picks a free port) and serve ``script`` on a daemon thread."""
     server = ScriptServer(script, (host, port), options)
-    # A short poll interval makes close() prompt (shutdown waits for the next poll).
-    thread = threading.Thread(
-        target=server.serve_forever, args=(0.05,), name="assay-serve", daemon=True
-    )
-    thread.start()
-    return RunningServer(server, thread)
+    return RunningServer(server, serve_in_background(server, "assay-serve"))
