@@ -13,8 +13,7 @@ import json
 import time
 from typing import TYPE_CHECKING, Any
 
-from assay.errors import InputError
-from assay.models.endpoint import api_key, status_fault
+from assay.models.endpoint import api_key, sdk_missing, status_fault
 from assay.models.pricing import PriceTable, cost_of
 from assay.models.protocol import ModelFault, redact
 from assay.models.retry import Retrier
@@ -83,12 +82,7 @@ class AnthropicModel:
         try:
             import anthropic
         except ImportError:
-            raise InputError.single(
-                "model spec",
-                "anthropic",
-                "the anthropic SDK is not installed",
-                "pip install 'assay[models]'",
-            ) from None
+            raise sdk_missing("anthropic", "anthropic") from None
         self.name = f"anthropic:{model}"
         self.model = model
         self._key = api_key(KEY_VARIABLES, base_url, self.name)

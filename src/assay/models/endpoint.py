@@ -1,4 +1,4 @@
-"""What the HTTP providers share: keys from the environment, and classifying failures."""
+"""What the HTTP providers share: their SDK, keys from the environment, classifying failures."""
 
 from __future__ import annotations
 
@@ -27,6 +27,13 @@ def is_loopback(url: str | None) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def sdk_missing(provider: str, sdk: str) -> InputError:
+    """The error for a provider whose SDK (an optional extra) is not installed."""
+    return InputError.single(
+        "model spec", provider, f"the {sdk} SDK is not installed", "pip install 'assay[models]'"
+    )
 
 
 def api_key(env_names: Sequence[str], base_url: str | None, spec: str) -> str:

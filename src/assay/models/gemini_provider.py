@@ -13,8 +13,7 @@ import base64
 import time
 from typing import TYPE_CHECKING
 
-from assay.errors import InputError
-from assay.models.endpoint import api_key, status_fault
+from assay.models.endpoint import api_key, sdk_missing, status_fault
 from assay.models.pricing import PriceTable, cost_of
 from assay.models.protocol import ModelFault, redact
 from assay.models.retry import Retrier
@@ -103,12 +102,7 @@ class GeminiModel:
             from google import genai
             from google.genai import types as gt
         except ImportError:
-            raise InputError.single(
-                "model spec",
-                "gemini",
-                "the google-genai SDK is not installed",
-                "pip install 'assay[models]'",
-            ) from None
+            raise sdk_missing("gemini", "google-genai") from None
         self.name = f"gemini:{model}"
         self.model = model
         self._key = api_key(KEY_VARIABLES, base_url, self.name)

@@ -13,8 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from assay.errors import InputError
-from assay.models.endpoint import api_key, status_fault
+from assay.models.endpoint import api_key, sdk_missing, status_fault
 from assay.models.pricing import PriceTable, cost_of
 from assay.models.protocol import ModelFault, redact
 from assay.models.retry import Retrier
@@ -105,12 +104,7 @@ class OpenAIModel:
         try:
             import openai
         except ImportError:
-            raise InputError.single(
-                "model spec",
-                provider,
-                "the openai SDK is not installed",
-                "pip install 'assay[models]'",
-            ) from None
+            raise sdk_missing(provider, "openai") from None
         self.name = f"{provider}:{model}"
         self.model = model
         self.stream = stream
