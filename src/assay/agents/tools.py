@@ -85,7 +85,6 @@ class ToolStats:
     read_bytes: int = 0
     elided_reads: int = 0
     errors: int = 0
-    writes_since_done: int = 0
     passing_test_files: set[str] = field(default_factory=set)
 
 
@@ -152,7 +151,6 @@ class Toolbox:
             raise ToolError("content must be a string")
         real.parent.mkdir(parents=True, exist_ok=True)
         real.write_text(content, encoding="utf-8")
-        self.stats.writes_since_done += 1
         return ToolResult(f"wrote {rel} ({len(content.encode())} bytes)", ok=True)
 
     def _tool_edit_file(self, args: dict[str, Any]) -> ToolResult:
@@ -171,7 +169,6 @@ class Toolbox:
         if count != 1:
             raise ToolError(f"old_string occurs {count} times in {rel}; it must occur once")
         real.write_text(text.replace(old, new, 1), encoding="utf-8")
-        self.stats.writes_since_done += 1
         return ToolResult(f"edited {rel}", ok=True)
 
     def _tool_list_dir(self, args: dict[str, Any]) -> ToolResult:
@@ -224,7 +221,6 @@ class Toolbox:
 
     def _tool_done(self, args: dict[str, Any]) -> ToolResult:
         verdict = self._verify_public()
-        self.stats.writes_since_done = 0
         files: dict[str, bool] = {}
         for t in verdict.tests:
             path = t.id.split("::", 1)[0]
