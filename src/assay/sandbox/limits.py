@@ -9,25 +9,6 @@ from dataclasses import dataclass
 UNPRIVILEGED_UID = 65534  # "nobody": RLIMIT_NPROC is not enforced for root, so drop to it.
 
 
-def free_uids(count: int, start: int = 61000) -> list[int]:
-    """``count`` uids with no account on this machine (each sandbox slot gets its own).
-
-    RLIMIT_NPROC counts per uid across the machine: separate uids keep a fork bomb in one
-    slot from starving the others, and keep slots from signalling each other.
-    """
-    import pwd
-
-    out: list[int] = []
-    uid = start
-    while len(out) < count and uid < 65000:
-        try:
-            pwd.getpwuid(uid)
-        except KeyError:
-            out.append(uid)
-        uid += 1
-    return out
-
-
 @dataclass(frozen=True)
 class Limits:
     """Resource limits for one sandboxed process tree."""

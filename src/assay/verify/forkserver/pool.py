@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from assay.sandbox.isolation import Plan
-from assay.sandbox.limits import UNPRIVILEGED_UID, Limits, apply, free_uids
+from assay.sandbox.limits import UNPRIVILEGED_UID, Limits, apply
+from assay.sandbox.uids import release_uid, reserve_uids
 from assay.sandbox.process import read_clipped
 from assay.sandbox.profiles import SANDBOX_ROOT, bwrap_argv
 from assay.sandbox.scratch import scratch_dir
@@ -125,8 +126,8 @@ class ForkPool:
         self._all: list[_Server] = []
         self._lock = threading.Lock()
         self._size = size
-        # One uid per slot; fall back to the shared unprivileged uid if none is free.
-        self._uids = free_uids(size) or [UNPRIVILEGED_UID] * size
+        # One uid per slot, reserved machine-wide; the shared unprivileged uid if none is free.
+        self._uids = reserve_uids(size) or [UNPRIVILEGED_UID] * size
         atexit.register(self.close)
 
     def _take(self) -> _Server:
@@ -216,8 +217,12 @@ class ForkPool:
         """Stop every server."""
         with self._lock:
             servers, self._all = self._all, []
+            uids, self._uids = self._uids, []
         for s in servers:
             s.close()
+            release_uid(s.slot_uid)
+        for uid in uids:
+            release_uid(uid)
 
 
 class _Spawner:
