@@ -20,10 +20,10 @@ from typing import IO, Any
 
 from assay.sandbox.isolation import Plan
 from assay.sandbox.limits import UNPRIVILEGED_UID, Limits, apply
-from assay.sandbox.uids import release_uid, reserve_uids
 from assay.sandbox.process import read_clipped
 from assay.sandbox.profiles import SANDBOX_ROOT, bwrap_argv
 from assay.sandbox.scratch import scratch_dir
+from assay.sandbox.uids import release_uid, reserve_uids
 
 _SERVER_LIMITS = Limits(cpu_s=36000, memory_mb=4096)
 _START_TIMEOUT_S = 60.0
