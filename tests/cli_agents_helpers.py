@@ -7,18 +7,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assay.agents.attempt import fresh_workspace
 from assay.agents.external.agent import CliAgent
 from assay.agents.external.base import CliConfig
 from assay.agents.external.install import install
 from assay.agents.external.registry import ADAPTERS
 from assay.agents.external.session import CliArm
 from assay.agents.loop import AgentResult
-from assay.agents.tools import Toolbox
-from assay.agents.workspace import Workspace
 from assay.models.script_format import Script
 from assay.models.scripted import ScriptedModel
 from assay.records.verdict import Verdict
+from assay.runner.workspace import fresh_workspace, gated_toolbox
 from assay.sandbox.isolation import plan_for
 from assay.tasks.load import Task, load_task
 from assay.tasks.suite import BUNDLED_ROOT
@@ -85,16 +83,12 @@ def attempt(
 ) -> Attempt:
     """Run the CLI on ``task`` (one round per prompt, default one) and gate the result."""
     arm = arm or make_arm(name, task, turns, tmp, **config)
-    ws_root = fresh_workspace(task, tmp / f"ws-{name}-{task.id}")
-    ws = Workspace(ws_root, task.is_protected)
     plan = plan_for()
-    toolbox = Toolbox(
-        task,
-        ws,
-        plan=plan,
-        verify_public=lambda: verify(task, ws.root, scope="public", plan=plan),
-        elide_passing=False,
+    # The runner's own workspace and tools: the CLI's done gate is the runner's.
+    toolbox = gated_toolbox(
+        task, fresh_workspace(task, tmp / f"ws-{name}-{task.id}"), plan=plan, elide_passing=False
     )
+    ws = toolbox.ws
     events: list[tuple[str, dict[str, Any]]] = []
     result = None
     for prompt in prompts or (task.prompt_text,):

@@ -1,17 +1,31 @@
-"""The loop agent with scripted models: each scripted behaviour reproduces deterministically."""
+"""The loop agent with scripted models: each scripted behaviour reproduces deterministically.
+
+Each attempt goes through the runner (one attempt, solo condition, its own run directory):
+the assertions read the attempt's record and its events as they were written.
+"""
 
 from __future__ import annotations
 
 import json
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from assay.agents.attempt import fresh_workspace, run_loop_attempt
 from assay.agents.config import LoopConfig
+from assay.models.protocol import Model
 from assay.models.scripted import ScriptedModel
+from assay.records.attempt import AttemptRecord, EventRecord, VerdictSummary
+from assay.records.canonical import dumps
+from assay.records.manifest import AgentSpec, ConditionSpec, Manifest
 from assay.records.outcome import EXIT_CODES
+from assay.runner.attempt import run_attempt
+from assay.runner.spec import Arm, AttemptSpec
+from assay.sandbox.isolation import plan_for
+from assay.store.rundir import RunDir
+from assay.tasks.load import Task
 
 FIXED = (
     "def window_sums(values, size):\n"
@@ -43,18 +57,67 @@ def script(tmp_path: Path, turns: list[dict[str, Any]], name: str = "s.json") ->
     return ScriptedModel.from_file(path)
 
 
-def attempt(task, tmp_path, model, **config: Any):
-    events: list[tuple[str, dict[str, Any]]] = []
-    ws = fresh_workspace(task, tmp_path / f"ws{len(list(tmp_path.glob('ws*')))}")
-    out = run_loop_attempt(
-        task,
-        model,
-        ws,
-        conversation="window-sums/1",
-        emit=lambda k, d: events.append((k, d)),
-        config=LoopConfig(**config),
+@dataclass
+class Attempt:
+    """One attempt as the runner recorded it: its record and its events, in order."""
+
+    record: AttemptRecord
+    events: list[tuple[str, dict[str, Any]]]
+
+    @property
+    def verdict(self) -> VerdictSummary:
+        """The full gate's verdict on the final workspace (public and hidden tests)."""
+        assert self.record.verdict is not None
+        return self.record.verdict
+
+    def public_verdicts(self) -> list[bool]:
+        """What the agent's own gate (``done`` and end-of-pass probes) answered, in order."""
+        return [
+            d["ok"] if k == "tool_call" else d["passed"]
+            for k, d in self.events
+            if (k == "tool_call" and d["tool"] == "done") or k == "probe"
+        ]
+
+    def kinds(self) -> list[str]:
+        """The kinds of the events, in order."""
+        return [k for k, _ in self.events]
+
+    def of(self, kind: str) -> list[dict[str, Any]]:
+        """The data of the events of one kind, in order."""
+        return [d for k, d in self.events if k == kind]
+
+    def done_calls(self) -> int:
+        """How many times the agent called ``done``."""
+        return sum(1 for d in self.of("tool_call") if d["tool"] == "done")
+
+
+def attempt(task: Task, tmp_path: Path, model: Model, **config: Any) -> Attempt:
+    """Run one solo attempt of the loop agent through the runner, in a fresh run directory."""
+    n = len(list(tmp_path.glob("run*")))
+    agent = AgentSpec(id="loop", model="scripted:test")
+    solo = ConditionSpec(id="solo")
+    manifest = Manifest(name="loop", suites=["repair"], agents=[agent], conditions=[solo])
+    run = RunDir.create(
+        tmp_path / f"run{n}",
+        manifest_json=dumps(manifest, indent=2),
+        digest=manifest.digest(),
+        environment={},
     )
-    return out, events
+    scratch = tmp_path / f"scratch{n}"
+    scratch.mkdir()
+    record = run_attempt(
+        AttemptSpec(task=task, agent=agent, condition=solo, seed=1),
+        Arm(model=model, config=LoopConfig(**config)),
+        manifest=manifest,
+        channels={},
+        run=run,
+        scratch=scratch,
+        plan=plan_for(),
+        stop=threading.Event(),
+    )
+    lines = (run.root / record.events).read_text().splitlines()
+    events = [EventRecord.model_validate_json(line) for line in lines]
+    return Attempt(record, [(e.kind, e.data) for e in events])
 
 
 def test_correct_fix_completes(task, tmp_path):
@@ -64,23 +127,23 @@ def test_correct_fix_completes(task, tmp_path):
         call("edit_file", path="windows.py", old_string=BUGGY_RANGE, new_string=FIXED_RANGE),
         call("done", summary="fixed the range"),
     ]
-    out, events = attempt(task, tmp_path, script(tmp_path, turns))
-    assert out.result.outcome == "completed"
-    assert out.result.pass_reasons == ["completed"]
+    out = attempt(task, tmp_path, script(tmp_path, turns))
+    assert out.record.outcome == "completed"
+    assert out.record.pass_reasons == [["completed"]]
     assert out.verdict.passed
-    assert out.result.tool_counts == {"list_dir": 1, "read_file": 1, "edit_file": 1, "done": 1}
-    assert out.result.model_calls == 4 and out.result.prompt_tokens > 0
-    assert out.result.load_act_ratio == 2.0
-    kinds = [k for k, _ in events]
-    assert kinds.count("model_call") == 4 and kinds[-1] == "verification"
+    assert out.record.tool_counts == {"list_dir": 1, "read_file": 1, "edit_file": 1, "done": 1}
+    assert out.record.model_calls == 4 and out.record.tokens.prompt > 0
+    assert out.record.load_act_ratio == 2.0
+    kinds = out.kinds()
+    assert kinds.count("model_call") == 4 and kinds[-2:] == ["verification", "attempt_end"]
 
 
 def test_naive_fix_passes_public_but_not_hidden(task, tmp_path):
     turns = [call("write_file", path="windows.py", content=NAIVE), call("done")]
-    out, _ = attempt(task, tmp_path, script(tmp_path, turns))
-    assert out.result.outcome == "completed"  # the agent's done gate sees public tests only
-    assert out.result.last_public_verdict is not None
-    assert out.result.last_public_verdict.passed
+    out = attempt(task, tmp_path, script(tmp_path, turns))
+    assert out.record.outcome == "completed"  # the agent's done gate sees public tests only
+    assert out.public_verdicts()
+    assert out.public_verdicts()[-1]
     assert not out.verdict.passed  # the hidden tests catch it
     assert out.verdict.hidden.passed < out.verdict.hidden.total
 
@@ -91,20 +154,20 @@ def test_editing_tests_is_refused(task, tmp_path):
         call("edit_file", path="test_windows.py", old_string="[3, 5, 7]", new_string="[3, 5]"),
         call("done"),
     ]
-    out, events = attempt(task, tmp_path, script(tmp_path, turns), max_passes=2)
-    refusals = [d for k, d in events if k == "tool_call" and not d["ok"]]
+    out = attempt(task, tmp_path, script(tmp_path, turns), max_passes=2)
+    refusals = [d for d in out.of("tool_call") if not d["ok"]]
     assert any("protected" in d["output"] for d in refusals)
-    assert out.result.outcome != "completed"
+    assert out.record.outcome != "completed"
     assert not out.verdict.passed
     assert out.verdict.protected_changed == []
 
 
 def test_stagnation(task, tmp_path):
     turns = [call("read_file", path="windows.py")] * 3
-    out, _ = attempt(task, tmp_path, script(tmp_path, turns), max_passes=10, max_stale=3)
-    assert out.result.outcome == "stagnated"
-    assert len(out.result.pass_reasons) == 3
-    assert EXIT_CODES[out.result.outcome] == 3
+    out = attempt(task, tmp_path, script(tmp_path, turns), max_passes=10, max_stale=3)
+    assert out.record.outcome == "stagnated"
+    assert [len(reasons) for reasons in out.record.pass_reasons] == [3]
+    assert EXIT_CODES[out.record.outcome] == 3
 
 
 def test_recovery_after_feedback(task, tmp_path):
@@ -118,22 +181,22 @@ def test_recovery_after_feedback(task, tmp_path):
         call("write_file", path="windows.py", content=FIXED),
         call("done"),
     ]
-    out, events = attempt(task, tmp_path, script(tmp_path, turns))
-    dones = [d for k, d in events if k == "tool_call" and d["tool"] == "done"]
+    out = attempt(task, tmp_path, script(tmp_path, turns))
+    dones = [d for d in out.of("tool_call") if d["tool"] == "done"]
     assert [d["ok"] for d in dones] == [False, True]
     assert "Verification FAILED" in dones[0]["output"]
     assert "_assay_hidden" not in dones[0]["output"]  # hidden tests never reach the agent
-    assert out.result.outcome == "completed" and out.verdict.passed
+    assert out.record.outcome == "completed" and out.verdict.passed
 
 
 def test_endpoint_fault_is_a_fault(task, tmp_path):
     turns = [{"faults": ["http_500"] * 10, "text": "never"}]
     model = script(tmp_path, turns)
     model._retrier.base_delay_s = 0.0  # keep the test fast; the retry cap still applies
-    out, events = attempt(task, tmp_path, model)
-    assert out.result.outcome == "fault"
-    assert out.result.fault and "500" in out.result.fault
-    assert any(k == "model_fault" for k, _ in events)
+    out = attempt(task, tmp_path, model)
+    assert out.record.outcome == "fault"
+    assert out.record.fault and "500" in out.record.fault
+    assert "model_fault" in out.kinds()
     assert EXIT_CODES["fault"] == 1
 
 
@@ -145,39 +208,35 @@ def test_text_protocol_and_format_errors(task, tmp_path):
         action("edit_file", path="windows.py", old_string=BUGGY_RANGE, new_string=FIXED_RANGE),
         action("done"),
     ]
-    out, events = attempt(
-        task, tmp_path, script(tmp_path, turns), protocol="text", max_format_errors=5
-    )
-    errors = [d["error"] for k, d in events if k == "format_error"]
+    out = attempt(task, tmp_path, script(tmp_path, turns), protocol="text", max_format_errors=5)
+    errors = [d["error"] for d in out.of("format_error")]
     assert len(errors) == 3
     assert "valid tools" in errors[2]
-    assert out.result.format_errors == 3
-    assert out.result.outcome == "completed" and out.verdict.passed
+    assert out.record.format_errors == 3
+    assert out.record.outcome == "completed" and out.verdict.passed
 
 
 def test_consecutive_format_errors_end_the_pass(task, tmp_path):
     turns = [{"text": '```action\n{"tool": 1}\n```'}] * 6
-    out, _ = attempt(
+    out = attempt(
         task, tmp_path, script(tmp_path, turns), protocol="text", max_passes=2, max_format_errors=3
     )
-    assert out.result.pass_reasons == ["format_errors", "format_errors"]
-    assert out.result.outcome == "budget"
+    assert out.record.pass_reasons == [["format_errors", "format_errors"]]
+    assert out.record.outcome == "budget"
 
 
 def test_done_loop_guard(task, tmp_path):
-    out, _ = attempt(
-        task, tmp_path, script(tmp_path, [call("done")] * 10), max_passes=1, done_loop=3
-    )
-    assert out.result.pass_reasons == ["done_loop"]
-    assert out.result.done_calls == 3
+    out = attempt(task, tmp_path, script(tmp_path, [call("done")] * 10), max_passes=1, done_loop=3)
+    assert out.record.pass_reasons == [["done_loop"]]
+    assert out.done_calls() == 3
 
 
 def test_end_of_pass_probe_completes(task, tmp_path):
     turns = [call("write_file", path="windows.py", content=FIXED), {"text": "All good."}]
-    out, events = attempt(task, tmp_path, script(tmp_path, turns))
-    assert out.result.pass_reasons == ["completed"]
-    assert out.result.probes == 1 and out.result.done_calls == 0
-    assert any(k == "probe" and d["passed"] for k, d in events)
+    out = attempt(task, tmp_path, script(tmp_path, turns))
+    assert out.record.pass_reasons == [["completed"]]
+    assert len(out.of("probe")) == 1 and out.done_calls() == 0
+    assert any(d["passed"] for d in out.of("probe"))
 
 
 def test_paths_are_confined(task, tmp_path):
@@ -188,8 +247,8 @@ def test_paths_are_confined(task, tmp_path):
         call("run", command=["python", "-c", "print(1)"]),
         call("run", command=["python", "-m", "pytest", "-q", "test_windows.py"]),
     ]
-    _, events = attempt(task, tmp_path, script(tmp_path, turns), max_passes=1)
-    outs = [d for k, d in events if k == "tool_call"]
+    out = attempt(task, tmp_path, script(tmp_path, turns), max_passes=1)
+    outs = out.of("tool_call")
     assert "outside the workspace" in outs[0]["output"]
     assert "outside the workspace" in outs[1]["output"]
     assert "not allowed" in outs[2]["output"]
@@ -203,8 +262,8 @@ def test_memory_ablation_wipes_progress(task, tmp_path):
         {"text": "stop"},
         call("read_file", path="PROGRESS.md"),
     ]
-    _, events = attempt(task, tmp_path, script(tmp_path, turns), memory=False, max_passes=2)
-    reads = [d for k, d in events if k == "tool_call" and d["tool"] == "read_file"]
+    out = attempt(task, tmp_path, script(tmp_path, turns), memory=False, max_passes=2)
+    reads = [d for d in out.of("tool_call") if d["tool"] == "read_file"]
     assert reads and "no such file" in reads[0]["output"]
 
 
@@ -227,11 +286,11 @@ def test_elision_of_passing_tests(task, tmp_path, elide):
         call("read_file", path="test_more.py"),
         call("read_file", path="test_windows.py"),
     ]
-    out, events = attempt(
+    out = attempt(
         load_task(root), tmp_path, script(tmp_path, turns), elide_passing=elide, max_passes=1
     )
-    reads = [d["output"] for k, d in events if k == "tool_call" and d["tool"] == "read_file"]
-    assert out.result.elided_reads == (1 if elide else 0)
+    reads = [d["output"] for d in out.of("tool_call") if d["tool"] == "read_file"]
+    assert out.record.elided_reads == (1 if elide else 0)
     assert ("already pass" in reads[0]) is elide
     assert "def test_three_windows" in reads[1]  # a failing test file is never elided
 
@@ -243,19 +302,22 @@ def test_same_script_same_events(task, tmp_path):
         call("done"),
     ]
 
-    def strip(events):
-        return [
-            (
-                k,
-                {
-                    x: y
-                    for x, y in d.items()
-                    if "duration" not in x and "latency" not in x and x != "fingerprint"
-                },
-            )
-            for k, d in events
-        ]
+    def untimed(data: Any) -> Any:
+        # Wall-clock measures and workspace fingerprints differ between runs, at any depth
+        # (the runner's verification events carry the gate's whole verdict).
+        if isinstance(data, dict):
+            return {
+                x: untimed(y)
+                for x, y in data.items()
+                if "duration" not in x and "latency" not in x and x != "fingerprint"
+            }
+        if isinstance(data, list):
+            return [untimed(y) for y in data]
+        return data
 
-    a = attempt(task, tmp_path, script(tmp_path, turns, "a.json"))[1]
-    b = attempt(task, tmp_path, script(tmp_path, turns, "b.json"))[1]
+    def strip(events):
+        return [(k, untimed(d)) for k, d in events]
+
+    a = attempt(task, tmp_path, script(tmp_path, turns, "a.json")).events
+    b = attempt(task, tmp_path, script(tmp_path, turns, "b.json")).events
     assert strip(a) == strip(b)

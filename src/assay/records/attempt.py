@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from assay.records.outcome import Outcome
+from assay.records.verdict import Verdict
 
 ATTEMPT_SCHEMA: Final = "assay.attempt.v1"
 EVENT_SCHEMA: Final = "assay.event.v1"
@@ -34,6 +35,19 @@ class VerdictSummary(_Record):
     protected_changed: list[str]
     isolation: str
 
+    @classmethod
+    def of(cls, verdict: Verdict) -> VerdictSummary:
+        """The summary of a full gate verdict."""
+        return cls(
+            passed=verdict.passed,
+            reasons=list(verdict.reasons),
+            public=Counts(passed=verdict.public.passed, total=verdict.public.total),
+            hidden=Counts(passed=verdict.hidden.passed, total=verdict.hidden.total),
+            flaky=verdict.flaky,
+            protected_changed=list(verdict.protected_changed),
+            isolation=verdict.isolation.level,
+        )
+
 
 class ChannelRecord(_Record):
     """One inspection by one channel, scored against the hidden truth at that moment."""
@@ -56,8 +70,29 @@ class Tokens(_Record):
     cached: int = 0
 
 
+def events_file(attempt_id: str) -> str:
+    """Where an attempt's events are, relative to the run directory."""
+    return f"events/{attempt_id}.jsonl"
+
+
+class AttemptKey(TypedDict):
+    """The fields that name an attempt in its record: written once, spread into the record."""
+
+    attempt_id: str
+    task_id: str
+    agent_id: str
+    model: str
+    condition: str
+    seed: int
+
+
 class AttemptRecord(_Record):
-    """One attempt = task × agent × model × condition × seed (the last line per id wins)."""
+    """One attempt = task × agent × model × condition × seed (the last line per id wins).
+
+    Every field the harness can leave at nothing has a default (zero, empty, ``None``), so a
+    record that never got to run is one call (:meth:`infrastructure_fault`). Defaults change
+    nothing on disk: every field is always written.
+    """
 
     schema_id: Literal["assay.attempt.v1"] = Field(default=ATTEMPT_SCHEMA, alias="schema")
     attempt_id: str
@@ -68,38 +103,53 @@ class AttemptRecord(_Record):
     seed: int
     outcome: Outcome
     """The agent's outcome class in its last round."""
-    rounds: int
-    retries: int
-    escalations: int
-    shipped: bool
+    rounds: int = 0
+    retries: int = 0
+    escalations: int = 0
+    shipped: bool = False
     """The workflow accepted the result (its last round passed every channel consulted)."""
-    success: bool
+    success: bool = False
     """The ground truth: the full gate passed on the final workspace."""
-    undetected_failure_shipped: bool
-    verdict: VerdictSummary | None
-    channels: list[ChannelRecord]
-    oversight_cost: float
-    retry_cost: float
-    tokens: Tokens
-    cost_usd: float | None
-    model_calls: int
-    tool_counts: dict[str, int]
-    pass_reasons: list[list[str]]
+    undetected_failure_shipped: bool = False
+    verdict: VerdictSummary | None = None
+    channels: list[ChannelRecord] = Field(default_factory=list)
+    oversight_cost: float = 0.0
+    retry_cost: float = 0.0
+    tokens: Tokens = Field(default_factory=Tokens)
+    cost_usd: float | None = None
+    model_calls: int = 0
+    tool_counts: dict[str, int] = Field(default_factory=dict)
+    pass_reasons: list[list[str]] = Field(default_factory=list)
     """Why each pass ended, per round."""
-    format_errors: int
-    load_act_ratio: float | None
-    read_bytes: int
-    elided_reads: int
-    duration_s: float
-    model_time_s: float
-    verify_time_s: float
-    fault: str | None
+    format_errors: int = 0
+    load_act_ratio: float | None = None
+    read_bytes: int = 0
+    elided_reads: int = 0
+    duration_s: float = 0.0
+    model_time_s: float = 0.0
+    verify_time_s: float = 0.0
+    fault: str | None = None
     events: str
     """Path of the attempt's events, relative to the run directory."""
     diff: str
     """Path of the final diff, relative to the run directory."""
     started_at: str
     finished_at: str
+
+    @classmethod
+    def infrastructure_fault(
+        cls, key: AttemptKey, *, error: str, diff: str, at: str
+    ) -> AttemptRecord:
+        """An attempt the harness itself could not carry out (never a model failure)."""
+        return cls(
+            **key,
+            outcome="fault",
+            fault=f"infrastructure: {error}"[:2000],
+            events=events_file(key["attempt_id"]),
+            diff=diff,
+            started_at=at,
+            finished_at=at,
+        )
 
 
 class EventRecord(_Record):

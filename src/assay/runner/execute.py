@@ -9,10 +9,13 @@ import subprocess
 import sys
 import threading
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-from typing import Any
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 from assay import __version__
 from assay.agents.config import LoopConfig
@@ -23,15 +26,22 @@ from assay.oversight.registry import build_channel
 from assay.records.attempt import AttemptRecord
 from assay.records.canonical import dumps
 from assay.records.manifest import Manifest
+from assay.runner.attempt import infrastructure_fault, run_attempt
 from assay.runner.bounded import BoundedModel
 from assay.runner.builtin_scripts import materialize
-from assay.runner.workflow import Arm, AttemptSpec, infrastructure_fault, run_attempt
+from assay.runner.spec import Arm, AttemptSpec
 from assay.sandbox.isolation import Plan, plan_for
 from assay.sandbox.limits import Limits
 from assay.sandbox.scratch import scratch_dir
 from assay.store.rundir import RunDir
 from assay.tasks.load import Task
 from assay.tasks.suite import load_suite
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+_Handler = Callable[[int, FrameType | None], Any] | int | None
+"""A SIGINT handler as ``signal.signal`` returns it."""
 
 
 def environment(plan: Plan) -> dict[str, Any]:
@@ -211,33 +221,10 @@ def _execute(
     stop: threading.Event,
     show_progress: bool,
 ) -> None:
+    """Run ``todo`` concurrently, appending each record as its attempt finishes."""
     counts: Counter[str] = Counter()
-    previous = None
-    if threading.current_thread() is threading.main_thread():
-
-        def on_sigint(signum: int, frame: object) -> None:
-            if stop.is_set():
-                raise KeyboardInterrupt
-            stop.set()
-            print(
-                "\nstopping: attempts in flight are recorded as interrupted "
-                "(Ctrl-C again to abort)",
-                file=sys.stderr,
-            )
-
-        previous = signal.signal(signal.SIGINT, on_sigint)
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[counts]}"),
-        disable=not show_progress,
-        console=Console(stderr=True),  # stdout carries only the run directory's path
-        transient=False,
-    )
+    previous = _stop_on_sigint(stop)
+    progress = _progress(show_progress)
     try:
         with (
             progress,
@@ -245,43 +232,105 @@ def _execute(
             ThreadPoolExecutor(max_workers=manifest.concurrency.attempts) as pool,
         ):
             bar = progress.add_task(manifest.name, total=len(todo), counts="")
-            pending: set[Future[AttemptRecord]] = set()
-            specs: dict[Future[AttemptRecord], AttemptSpec] = {}
-            queue = list(todo)
-            while queue or pending:
-                while queue and len(pending) < manifest.concurrency.attempts and not stop.is_set():
-                    spec = queue.pop(0)
-                    fut = pool.submit(
-                        run_attempt,
-                        spec,
-                        arms[spec.agent.id],
-                        manifest=manifest,
-                        channels=channels,
-                        run=run,
-                        scratch=scratch,
-                        plan=plan,
-                        stop=stop,
-                    )
-                    specs[fut] = spec
-                    pending.add(fut)
-                if not pending:
-                    break
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    spec = specs[fut]
-                    try:
-                        record = fut.result()
-                    except Exception as exc:  # the harness failed, not the agent: record it
-                        record = infrastructure_fault(
-                            spec, arms[spec.agent.id], run, f"{type(exc).__name__}: {exc}"
-                        )
-                    run.append(record)
-                    counts[record.outcome] += 1
-                    progress.update(
-                        bar,
-                        advance=1,
-                        counts=" ".join(f"{k}={v}" for k, v in sorted(counts.items())),
-                    )
+            attempt = partial(
+                run_attempt,
+                manifest=manifest,
+                channels=channels,
+                run=run,
+                scratch=scratch,
+                plan=plan,
+                stop=stop,
+            )
+
+            def finish(fut: Future[AttemptRecord], spec: AttemptSpec) -> None:
+                record = _finished(fut, spec, arms, run)
+                counts[record.outcome] += 1
+                progress.update(
+                    bar,
+                    advance=1,
+                    counts=" ".join(f"{k}={v}" for k, v in sorted(counts.items())),
+                )
+
+            _schedule(
+                todo,
+                submit=lambda spec: pool.submit(attempt, spec, arms[spec.agent.id]),
+                finish=finish,
+                width=manifest.concurrency.attempts,
+                stop=stop,
+            )
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
+
+
+def _schedule(
+    todo: list[AttemptSpec],
+    *,
+    submit: Callable[[AttemptSpec], Future[AttemptRecord]],
+    finish: Callable[[Future[AttemptRecord], AttemptSpec], None],
+    width: int,
+    stop: threading.Event,
+) -> None:
+    """Keep up to ``width`` attempts in flight, in order; start none once ``stop`` is set."""
+    pending: set[Future[AttemptRecord]] = set()
+    specs: dict[Future[AttemptRecord], AttemptSpec] = {}
+    queue = list(todo)
+    while queue or pending:
+        while queue and len(pending) < width and not stop.is_set():
+            spec = queue.pop(0)
+            fut = submit(spec)
+            specs[fut] = spec
+            pending.add(fut)
+        if not pending:
+            break
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for fut in done:
+            finish(fut, specs[fut])
+
+
+def _finished(
+    fut: Future[AttemptRecord], spec: AttemptSpec, arms: dict[str, Arm], run: RunDir
+) -> AttemptRecord:
+    """Append a finished attempt's record (a harness failure is recorded as a fault)."""
+    try:
+        record = fut.result()
+    except Exception as exc:  # the harness failed, not the agent: record it
+        record = infrastructure_fault(
+            spec, arms[spec.agent.id], run, f"{type(exc).__name__}: {exc}"
+        )
+    run.append(record)
+    return record
+
+
+def _stop_on_sigint(stop: threading.Event) -> _Handler:
+    """On the main thread, make Ctrl-C set ``stop`` (twice aborts); return the old handler."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def on_sigint(signum: int, frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        print(
+            "\nstopping: attempts in flight are recorded as interrupted (Ctrl-C again to abort)",
+            file=sys.stderr,
+        )
+
+    return signal.signal(signal.SIGINT, on_sigint)
+
+
+def _progress(show: bool) -> Progress:
+    """The progress bar, on stderr (stdout carries only the run directory's path)."""
+    # rich is imported here, not at the top: `assay --help` stays fast.
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[counts]}"),
+        disable=not show,
+        console=Console(stderr=True),
+        transient=False,
+    )

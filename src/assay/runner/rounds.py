@@ -1,0 +1,183 @@
+"""The rounds of one attempt: the agent works, the condition's channels oversee, it retries.
+
+A round is one run of the agent (:func:`agent_round`). After it, the condition's channels
+inspect the workspace and, when its escalation policy triggers, the costly review channel
+does too (:func:`oversee_round`); every inspection is scored against the hidden truth. A
+flag interrupts: the agent retries with the channels' feedback while retries remain
+(:func:`retry_prompt`). The result *ships* when a round ends with the agent's ``done`` and
+no channel flagging it.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from assay.agents.loop import AgentResult
+from assay.agents.tools import Toolbox
+from assay.oversight.diff import inspection_for
+from assay.oversight.protocol import Channel, ChannelVerdict, Inspection
+from assay.records.attempt import ChannelRecord
+from assay.records.manifest import Manifest
+from assay.records.outcome import Outcome
+from assay.runner.channels import (
+    inspect_with_channels,
+    is_overseen,
+    retry_feedback,
+    score_inspections,
+    should_escalate,
+)
+from assay.runner.spec import Arm, AttemptSpec
+from assay.runner.truth import HiddenTruth
+from assay.store.rundir import EventLog
+
+
+@dataclass(frozen=True)
+class AttemptContext:
+    """What the rounds of one attempt work with, set up once when the attempt starts."""
+
+    spec: AttemptSpec
+    arm: Arm
+    manifest: Manifest
+    channels: Mapping[str, Channel]
+    toolbox: Toolbox
+    """The attempt's tools; their ``done`` is the agent's own (public) gate."""
+    truth: HiddenTruth
+    events: EventLog
+    stop: threading.Event
+    conversation: str
+    """The model conversation of the attempt (a scripted model keys its replies on it)."""
+    rng: random.Random
+    """The attempt's seeded draws (sampled escalation)."""
+
+
+@dataclass
+class Tally:
+    """The agent's own accounts, summed over the rounds."""
+
+    model_calls: int = 0
+    format_errors: int = 0
+    prompt: int = 0
+    completion: int = 0
+    cached: int = 0
+    cost: float | None = 0.0
+    """None once one round's cost is unknown: an unpriced call makes the total unknown."""
+    model_time: float = 0.0
+    verify_time: float = 0.0
+    pass_reasons: list[list[str]] = field(default_factory=list)
+    fault: str | None = None
+
+    def add(self, r: AgentResult) -> None:
+        """Count one round."""
+        self.model_calls += r.model_calls
+        self.format_errors += r.format_errors
+        self.prompt += r.prompt_tokens
+        self.completion += r.completion_tokens
+        self.cached += r.cached_tokens
+        self.cost = None if self.cost is None or r.cost_usd is None else self.cost + r.cost_usd
+        self.model_time += r.model_time_s
+        self.verify_time += r.verify_time_s
+        self.pass_reasons.append(list(r.pass_reasons))
+        self.fault = r.fault or self.fault
+
+
+@dataclass
+class Rounds:
+    """The rounds an attempt played: what its record tells of them."""
+
+    tally: Tally = field(default_factory=Tally)
+    channels: list[ChannelRecord] = field(default_factory=list)
+    """Every inspection of every round, scored against the hidden truth."""
+    rounds: int = 0
+    retries: int = 0
+    escalations: int = 0
+    flagged_rounds: int = 0
+    """Rounds a channel flagged or the agent did not finish (``repeated_failure`` counts them)."""
+    shipped: bool = False
+    outcome: Outcome = "budget"
+    """The agent's outcome in the last round."""
+
+
+def run_rounds(ctx: AttemptContext) -> Rounds:
+    """Rounds until the result ships, the agent faults or is interrupted, or retries run out."""
+    played = Rounds()
+    prompt = ctx.spec.task.prompt_text
+    while True:
+        agent_round(ctx, played, prompt)
+        if played.outcome in ("fault", "interrupted"):
+            return played
+        if not is_overseen(ctx.spec.condition):
+            # Nobody inspects: the agent's own done (public tests) is the only acceptance.
+            played.shipped = played.outcome == "completed"
+            return played
+        verdicts = oversee_round(ctx, played)
+        if played.outcome == "completed" and not any(v.flag for v in verdicts):
+            played.shipped = True
+            return played
+        if played.retries >= ctx.spec.condition.max_retries or ctx.stop.is_set():
+            return played
+        prompt = retry_prompt(ctx, played, verdicts)
+
+
+def agent_round(ctx: AttemptContext, played: Rounds, prompt: str) -> None:
+    """One run of the agent; its ``done`` reaches the gate through the toolbox (public tests)."""
+    played.rounds += 1
+    ctx.events.emit("round_start", {"round": played.rounds - 1})
+    result = ctx.arm.agent().run(
+        ctx.toolbox,
+        prompt=prompt,
+        conversation=ctx.conversation,
+        emit=ctx.events.emit,
+        stop=ctx.stop,
+    )
+    played.tally.add(result)
+    played.outcome = result.outcome
+
+
+def oversee_round(ctx: AttemptContext, played: Rounds) -> list[ChannelVerdict]:
+    """The channels inspect the round, escalation may add review; all are scored on the truth."""
+    inspection = inspection_for(ctx.spec.task, ctx.toolbox.ws.root, round=played.rounds - 1)
+    verdicts = inspect_with_channels(inspection, ctx.spec.condition, ctx.channels)
+    if any(v.flag for v in verdicts) or played.outcome != "completed":
+        played.flagged_rounds += 1
+    escalated_to = escalate(ctx, played, inspection, verdicts)
+    score_against_truth(ctx, played, verdicts, escalated_to)
+    return verdicts
+
+
+def escalate(
+    ctx: AttemptContext, played: Rounds, inspection: Inspection, verdicts: list[ChannelVerdict]
+) -> str | None:
+    """Consult the costly channel when the policy triggers (its verdict joins ``verdicts``).
+
+    Returns the channel consulted, or None.
+    """
+    cond = ctx.spec.condition
+    if not cond.escalate_to or not should_escalate(cond, verdicts, played.flagged_rounds, ctx.rng):
+        return None
+    played.escalations += 1
+    verdicts.append(ctx.channels[cond.escalate_to].inspect(inspection))
+    return cond.escalate_to
+
+
+def score_against_truth(
+    ctx: AttemptContext, played: Rounds, verdicts: list[ChannelVerdict], escalated_to: str | None
+) -> None:
+    """Score the round's inspections against the hidden truth of the workspace they saw."""
+    played.channels += score_inspections(
+        verdicts,
+        round_index=played.rounds - 1,
+        truth_failed=not ctx.truth().passed,
+        escalated_to=escalated_to,
+        costs=ctx.manifest.costs,
+        events=ctx.events,
+    )
+
+
+def retry_prompt(ctx: AttemptContext, played: Rounds, verdicts: list[ChannelVerdict]) -> str:
+    """Spend a retry: the task's prompt again, with what the channels flagged."""
+    played.retries += 1
+    ctx.events.emit("retry", {"round": played.rounds, "cost": ctx.manifest.utility.retry_cost})
+    return ctx.spec.task.prompt_text + "\n\n" + retry_feedback(verdicts, played.outcome)
