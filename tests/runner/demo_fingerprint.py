@@ -1,0 +1,99 @@
+"""What a run directory says, minus wall-clock time: attempts, per-arm metrics and claims.
+
+Two runs of the same manifest on the scripted model must have equal fingerprints; the
+golden fingerprint in ``demo_golden.json`` was taken from the demo before the house was
+restructured (issue 11), so equality proves the restructuring changed no outcome and no
+number of the report.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from assay.records.canonical import digest
+from assay.results.claims import evaluate_run
+from assay.results.metrics import METRICS, arm_metrics
+from assay.results.runs import load_run
+
+TIMED = frozenset({"duration_s", "model_time_s", "verify_time_s", "started_at", "finished_at"})
+
+
+def _round(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 9)
+    if isinstance(value, dict):
+        return {str(k): _round(v) for k, v in sorted(value.items())}
+    if isinstance(value, list | tuple):
+        return [_round(v) for v in value]
+    return value
+
+
+KEY = ("outcome", "success", "shipped", "rounds", "retries", "escalations", "fault")
+"""Shown field by field so a difference reads at once; every other field enters the digest."""
+
+
+def _attempt(record: dict[str, Any]) -> dict[str, Any]:
+    untimed = {k: v for k, v in record.items() if k not in TIMED}
+    if untimed.get("verdict"):
+        # The isolation level is the machine's, not the attempt's.
+        untimed["verdict"] = {k: v for k, v in untimed["verdict"].items() if k != "isolation"}
+    return {**{k: untimed[k] for k in KEY}, "digest": digest(_round(untimed))}
+
+
+def _arm(arm: Any, metrics: list[str]) -> dict[str, Any]:
+    estimates = {}
+    for name in metrics:
+        est = arm.estimate(name)
+        interval = est.interval
+        bounds = [interval.lower, interval.upper] if hasattr(interval, "lower") else interval.reason
+        estimates[name] = {"mean": est.mean, "n": est.n, "interval": bounds}
+    return {
+        "attempts": arm.attempts,
+        "outcomes": arm.outcomes,
+        "successes": arm.successes,
+        "finished_successes": arm.finished_successes,
+        "shipped": arm.shipped,
+        "shipped_failures": arm.shipped_failures,
+        "retries": arm.retries,
+        "escalated_attempts": arm.escalated_attempts,
+        "review_inspections": arm.review_inspections,
+        "oversight_cost": arm.oversight_cost,
+        "retry_cost": arm.retry_cost,
+        "tokens": [arm.prompt_tokens, arm.completion_tokens],
+        "cost_usd": arm.cost_usd,
+        "load_act": sorted(arm.load_act),
+        "channels": {k: dataclasses.asdict(v) for k, v in arm.channels.items()},
+        "pass_at_1": arm.pass_at(1),
+        "estimates": estimates,
+    }
+
+
+def fingerprint(run_dir: Path) -> dict[str, Any]:
+    """The run's attempts, metrics and claim decisions, without anything measured in time."""
+    run = load_run(run_dir)
+    untimed = [m for m in METRICS if m != "duration_s"]
+    arms = arm_metrics(run.records, run.manifest.utility)
+    claims = evaluate_run(run, record_looks=False)
+    return _round(
+        {
+            "attempts": {
+                r.attempt_id: _attempt(r.model_dump(mode="json", by_alias=True))
+                for r in run.records
+            },
+            "arms": {"/".join(a.key): _arm(a, untimed) for a in arms},
+            "claims": [
+                {
+                    "id": c.claim.id,
+                    "status": c.status,
+                    "reason": c.reason,
+                    "n": c.n,
+                    "mean_difference": c.mean_difference,
+                    "lower_bound": c.lower_bound,
+                    "p_claim": c.p_claim,
+                }
+                for c in claims.results
+            ],
+        }
+    )
