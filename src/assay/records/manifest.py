@@ -6,23 +6,38 @@ attempt runs, so they cannot be chosen after seeing the data.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from pathlib import Path
 from typing import Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from assay.errors import InputError
 from assay.records.canonical import digest
 from assay.records.claim import ClaimSpec
 
 MANIFEST_SCHEMA: Final = "assay.manifest.v1"
+DEFAULT_CALL_S: Final = 180.0
+DEFAULT_ATTEMPT_S: Final = 3600.0
+NAME_PATTERN: Final = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"
+"""A run's name is one folder name: ``runs/NAME-STAMP`` can never leave ``runs/``."""
 _ESCALATE = re.compile(r"^(hazard|repeated_failure|always|sample:(0(\.\d+)?|1(\.0+)?))$")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    # NaN and infinities are refused here: the canonical JSON writer cannot hash them.
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, use_attribute_docstrings=True, allow_inf_nan=False
+    )
 
 
 class AgentSpec(_Strict):
@@ -38,6 +53,24 @@ class AgentSpec(_Strict):
     """Loop-agent settings (budgets, memory, protocol; ``assay.agents.config``), or for a CLI
     agent its settings (timeout, output limit, network;
     ``assay.agents.external.base.CliConfig``)."""
+
+    @field_validator("config")
+    @classmethod
+    def _finite(cls, value: dict[str, Any]) -> dict[str, Any]:
+        # The settings are free-form, but they are hashed with the manifest: no NaN or inf.
+        if not _all_finite(value):
+            raise ValueError("NaN and infinite numbers are not allowed in an agent's config")
+        return value
+
+
+def _all_finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(_all_finite(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return all(_all_finite(v) for v in value)
+    return True
 
 
 class ConditionSpec(_Strict):
@@ -82,6 +115,16 @@ class UtilitySpec(_Strict):
     penalty: float = 20.0
 
 
+class TimeoutSpec(_Strict):
+    """Wall-clock limits that keep a hung endpoint or agent from stalling a run."""
+
+    call_s: float = Field(default=DEFAULT_CALL_S, gt=0, le=3600)
+    """One try of one model call (the retry policy allows four tries per call)."""
+    attempt_s: float = Field(default=DEFAULT_ATTEMPT_S, gt=0, le=7 * 24 * 3600)
+    """One attempt, all its rounds; past it the agent is stopped and the attempt ends as
+    ``budget`` (its workspace is still judged)."""
+
+
 class ConcurrencySpec(_Strict):
     """Bounds on parallel work."""
 
@@ -93,7 +136,8 @@ class Manifest(_Strict):
     """A whole experiment."""
 
     schema_id: Literal["assay.manifest.v1"] = Field(default=MANIFEST_SCHEMA, alias="schema")
-    name: str = Field(min_length=1)
+    name: str = Field(pattern=NAME_PATTERN)
+    """Letters, digits, ``.``, ``_`` and ``-``; the default run folder is ``runs/NAME-STAMP``."""
     suites: list[str] = Field(min_length=1)
     """Bundled suite names or folders of tasks."""
     tasks: list[str] = Field(default_factory=list)
@@ -107,10 +151,16 @@ class Manifest(_Strict):
     review: ReviewSpec = ReviewSpec()
     utility: UtilitySpec = UtilitySpec()
     concurrency: ConcurrencySpec = ConcurrencySpec()
+    timeouts: TimeoutSpec | None = Field(default=None, exclude_if=lambda v: v is None)
+    """Per-call and per-attempt limits (defaults when absent: :meth:`timeouts_or_default`).
+    Left out of the manifest's JSON when absent, so runs started before it existed keep
+    their digest and still resume."""
     claims: list[ClaimSpec] = Field(default_factory=list)
     """Pre-registered claims (evaluated by ``assay claims``), hashed with the manifest."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
     @model_validator(mode="after")
     def _unique(self) -> Manifest:
@@ -129,6 +179,10 @@ class Manifest(_Strict):
         if len(levels) > 1:
             raise ValueError(f"claims must share alpha and planned_looks (found {sorted(levels)})")
         return self
+
+    def timeouts_or_default(self) -> TimeoutSpec:
+        """The manifest's timeouts, or the defaults when it sets none."""
+        return self.timeouts or TimeoutSpec()
 
     def digest(self) -> str:
         """sha256 of the canonical JSON of the validated manifest."""
@@ -153,5 +207,12 @@ def manifest_from_dict(raw: dict[str, Any], *, source: str) -> Manifest:
         return Manifest.model_validate(raw)
     except ValidationError as exc:
         raise InputError.from_validation(
-            exc, source, fix="see the demo manifest (src/assay/runner/demo.toml) for every key"
+            exc,
+            source,
+            fix="see the demo manifest (src/assay/runner/demo.toml) for every key",
+            fixes={
+                "string_pattern_mismatch": "use letters, digits, '.', '_' and '-' only: names"
+                " and ids are single words, never paths",
+                "finite_number": "give a finite number (NaN and infinities cannot be hashed)",
+            },
         ) from None

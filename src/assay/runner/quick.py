@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from assay.records.manifest import Manifest, manifest_from_dict
 
 # Channels and retries of the standard conditions, as in the bundled demo.
@@ -29,7 +32,8 @@ def quick_manifest(
         else:
             conds.append(STANDARD_CONDITIONS[c])
     raw = {
-        "name": f"quick-{suite}".replace("/", "-"),
+        # One folder name whatever the suite's path: the run goes to runs/NAME-STAMP.
+        "name": re.sub(r"[^A-Za-z0-9_.-]", "-", f"quick-{Path(suite).name or 'suite'}")[:100],
         "suites": [suite],
         "seeds": seeds,
         "agents": [{"id": agent, "kind": agent, "model": model}],
