@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from pydantic import ValidationError
 
 from assay.errors import InputError, Problem
 from assay.tasks.globs import matches_any
+from assay.tasks.paths import FIX, OUTSIDE, confined, read_confined
 from assay.tasks.spec import TaskSpec
 
 TEST_FILE_GLOBS = ("test_*.py", "*_test.py")
@@ -53,7 +55,7 @@ class Task:
     @property
     def prompt_text(self) -> str:
         """The instruction given to the agent."""
-        return (self.root / self.spec.prompt).read_text(encoding="utf-8")
+        return read_confined(self.root, self.spec.prompt, field="prompt")
 
     @property
     def protected_globs(self) -> tuple[str, ...]:
@@ -96,18 +98,50 @@ _FIX_BY_TYPE = {
 }
 
 
+def _safely(test: Callable[[Path], bool], path: Path) -> bool:
+    """``test(path)``, False when the name cannot even be looked up (too long, a loop)."""
+    try:
+        return test(path)
+    except OSError:
+        return False
+
+
+def unreadable(path: Path, exc: OSError) -> InputError:
+    """The error for a task file or folder that cannot be read."""
+    return InputError.single(
+        path, "", f"cannot be read: {exc.strerror or exc}", "make it readable by this user"
+    )
+
+
+def _escapes(root: Path, toml_path: Path, spec: TaskSpec) -> list[Problem]:
+    """Every path of the task that leads out of its folder (what it names is sent on)."""
+    named = (
+        ("prompt", spec.prompt),
+        ("verify.hidden_tests", spec.verify.hidden_tests),
+        ("workspace/", "workspace"),
+        ("solution/", "solution"),
+    )
+    return [
+        Problem(str(toml_path), fld, f"{rel!r} {OUTSIDE}", FIX)
+        for fld, rel in named
+        if not confined(root, rel)
+    ]
+
+
 def load_task(path: str | Path) -> Task:
     """Load and validate a task folder; raise :class:`InputError` describing every problem."""
     root = Path(path)
     toml_path = root / "task.toml"
-    if not toml_path.is_file():
-        raise InputError.single(
-            toml_path, "", "no task.toml here", "point at a task folder holding a task.toml"
-        )
     try:
+        if not toml_path.is_file():
+            raise InputError.single(
+                toml_path, "", "no task.toml here", "point at a task folder holding a task.toml"
+            )
         raw = tomllib.loads(toml_path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError.single(toml_path, "", f"not valid TOML: {exc}", "fix the syntax") from None
+    except OSError as exc:
+        raise unreadable(toml_path, exc) from None
     try:
         spec = TaskSpec.model_validate(raw)
     except ValidationError as exc:
@@ -115,13 +149,15 @@ def load_task(path: str | Path) -> Task:
             exc, toml_path, fix="correct the value's type or range", fixes=_FIX_BY_TYPE, top=""
         ) from None
 
-    problems: list[Problem] = []
+    problems = _escapes(root, toml_path, spec)
+    if problems:
+        raise InputError(problems)
 
     def need_dir(rel: str, what: str, fld: str) -> None:
-        if not (root / rel).is_dir():
+        if not _safely(Path.is_dir, root / rel):
             problems.append(Problem(str(toml_path), fld, f"{rel}/ is missing", f"create {what}"))
 
-    if not (root / spec.prompt).is_file():
+    if not _safely(Path.is_file, root / spec.prompt):
         problems.append(
             Problem(str(toml_path), "prompt", f"{spec.prompt} not found", "write the instruction")
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assay.errors import InputError
-from assay.tasks.load import Task, load_task
+from assay.tasks.load import Task, load_task, unreadable
 
 BUNDLED_ROOT = Path(__file__).resolve().parent.parent / "suites"
 
@@ -18,8 +18,11 @@ def bundled_suites() -> list[str]:
 def resolve_suite(name_or_dir: str | Path) -> Path:
     """Return the folder of a bundled suite name or an existing folder."""
     path = Path(name_or_dir)
-    if path.is_dir():
-        return path
+    try:
+        if path.is_dir():
+            return path
+    except OSError as exc:
+        raise unreadable(path, exc) from None
     bundled = BUNDLED_ROOT / str(name_or_dir)
     if "/" not in str(name_or_dir) and bundled.is_dir():
         return bundled
@@ -37,9 +40,12 @@ def load_suite(name_or_dir: str | Path) -> list[Task]:
     Every malformed task is reported, not just the first.
     """
     root = resolve_suite(name_or_dir)
-    if (root / "task.toml").is_file():
-        return [load_task(root)]
-    dirs = sorted(p for p in root.iterdir() if p.is_dir() and (p / "task.toml").is_file())
+    try:
+        if (root / "task.toml").is_file():
+            return [load_task(root)]
+        dirs = sorted(p for p in root.iterdir() if p.is_dir() and (p / "task.toml").is_file())
+    except OSError as exc:
+        raise unreadable(root, exc) from None
     if not dirs:
         raise InputError.single(root, "", "holds no task folder", "add folders with a task.toml")
     tasks: list[Task] = []
