@@ -1,26 +1,31 @@
-"""DuckDB over run directories: tables ``runs``, ``attempts``, ``channels`` and view ``events``.
+"""DuckDB over run directories: tables ``runs``, ``attempts``, ``channels`` and ``events``.
 
 - ``attempts``: one row per attempt (the last record per attempt id wins), flattened, with
   the run's label in ``run`` and the manifest-weighted ``utility``;
 - ``channels``: one row per channel inspection, scored against the hidden truth
   (``detection``, ``miss``, ``false_alarm``, ``correct_pass``);
-- ``events``: every event line of every attempt, read lazily from ``events/*.jsonl`` (a
-  huge log is streamed by DuckDB, not loaded into Python); ``data`` is a JSON column
-  (``data->>'channel'``);
+- ``events``: every complete event line of every attempt (a line cut short by a crash is
+  left out, never repaired); ``data`` is a JSON column (``data->>'channel'``);
 - ``runs``: one row per run directory.
 
 Times (``started_at``, ``finished_at``) are UTC timestamps.
+
+The query is read-only and sees nothing but these tables: assay reads the run's records
+itself and hands them to an in-memory database opened with external access disabled and
+its configuration locked, so no statement can read or write a file, attach a database or
+load an extension; and only one statement, of type SELECT, is accepted (checked on
+DuckDB's own parse, not on the text).
 """
 
 from __future__ import annotations
 
 import json
-import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assay.errors import InputError
 from assay.records.attempt import AttemptRecord
 from assay.results.metrics import attempt_values
 from assay.results.runs import RunData
@@ -183,57 +188,64 @@ def _channel_rows(run: RunData, r: AttemptRecord) -> list[dict[str, Any]]:
     return out
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+SETTINGS: dict[str, str | bool] = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "lock_configuration": True,
+}
+"""The database the query runs in: no file, network or extension access, settings locked."""
 
 
-def _columns(cols: dict[str, str]) -> str:
-    return "{" + ", ".join(f"{_literal(k)}: {_literal(v)}" for k, v in cols.items()) + "}"
+def _structure(cols: dict[str, str]) -> str:
+    return json.dumps([cols])
 
 
 def _table(
-    con: duckdb.DuckDBPyConnection,
-    name: str,
-    cols: dict[str, str],
-    rows: list[dict[str, Any]],
-    tmp: Path,
+    con: duckdb.DuckDBPyConnection, name: str, cols: dict[str, str], rows: list[dict[str, Any]]
 ) -> None:
+    """Create table ``name`` and fill it from ``rows``, passed as one JSON parameter."""
     schema = ", ".join(f'"{k}" {v}' for k, v in cols.items())
     con.execute(f"CREATE TABLE {name} ({schema})")
-    if not rows:
+    if rows:
+        # One parameter, parsed by DuckDB: no file is read, and it is fast (100k rows/s).
+        con.execute(
+            f"INSERT INTO {name} SELECT unnest(from_json(?::JSON, ?), recursive := true)",
+            [json.dumps(rows), _structure(cols)],
+        )
+
+
+def _complete_lines(path: Path) -> Iterator[dict[str, Any]]:
+    """The event objects of one file; a cut last line or a corrupt one is left out."""
+    try:
+        data = path.read_bytes()
+    except OSError:
         return
-    file = tmp / f"{name}.jsonl"
-    with file.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row) + "\n")
-    con.execute(
-        f"INSERT INTO {name} SELECT * FROM read_json({_literal(str(file))},"
-        f" format='newline_delimited', columns={_columns(cols)})"
-    )
+    lines = data.split(b"\n")
+    for raw in lines[:-1]:  # the last piece has no newline: complete only if it is empty
+        try:
+            obj = json.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(obj, dict):
+            yield {k: obj.get(k) for k in EVENT_COLUMNS}
 
 
-def _events_view(con: duckdb.DuckDBPyConnection, runs: Sequence[RunData]) -> None:
-    parts = []
+def _event_rows(runs: Sequence[RunData]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
     for run in runs:
-        files = sorted(str(p) for p in (run.root / "events").glob("*.jsonl") if p.is_file())
-        if files:
-            listing = "[" + ", ".join(_literal(f) for f in files) + "]"
-            parts.append(
-                f"SELECT {_literal(run.label)} AS run, * FROM read_json({listing},"
-                f" format='newline_delimited', columns={_columns(EVENT_COLUMNS)})"
-            )
-    if parts:
-        con.execute("CREATE VIEW events AS " + " UNION ALL ".join(parts))
-    else:
-        schema = ", ".join(f'"{k}" {v}' for k, v in {"run": "VARCHAR", **EVENT_COLUMNS}.items())
-        con.execute(f"CREATE TABLE events ({schema})")
+        for path in sorted((run.root / "events").glob("*.jsonl")):
+            if path.is_file() and not path.is_symlink():
+                rows += [{"run": run.label, **e} for e in _complete_lines(path)]
+    return rows
 
 
 def connect(runs: Sequence[RunData]) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB database with the tables and view of the given runs."""
+    """An in-memory DuckDB database with the tables of the given runs, and nothing else."""
     import duckdb
 
-    con = duckdb.connect(":memory:")
+    con = duckdb.connect(":memory:", config=dict(SETTINGS))
     attempts = [_attempt_row(run, r) for run in runs for r in run.records]
     channels = [c for run in runs for r in run.records for c in _channel_rows(run, r)]
     meta = [
@@ -249,12 +261,33 @@ def connect(runs: Sequence[RunData]) -> duckdb.DuckDBPyConnection:
         }
         for run in runs
     ]
-    with tempfile.TemporaryDirectory(prefix="assay-query-") as tmp:
-        _table(con, "attempts", ATTEMPT_COLUMNS, attempts, Path(tmp))
-        _table(con, "channels", CHANNEL_COLUMNS, channels, Path(tmp))
-        _table(con, "runs", RUN_COLUMNS, meta, Path(tmp))
-    _events_view(con, runs)
+    _table(con, "attempts", ATTEMPT_COLUMNS, attempts)
+    _table(con, "channels", CHANNEL_COLUMNS, channels)
+    _table(con, "runs", RUN_COLUMNS, meta)
+    _table(con, "events", {"run": "VARCHAR", **EVENT_COLUMNS}, _event_rows(runs))
     return con
+
+
+def check_statement(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Accept exactly one SELECT statement, as DuckDB parses it; raise InputError otherwise."""
+    import duckdb
+
+    statements = con.extract_statements(sql)
+    if len(statements) != 1:
+        raise InputError.single(
+            "SQL",
+            "",
+            f"{len(statements)} statements given; a query is exactly one SELECT",
+            "send one SELECT statement (no ';'-separated list)",
+        )
+    kind = statements[0].type
+    if kind != duckdb.StatementType.SELECT:
+        raise InputError.single(
+            "SQL",
+            "",
+            f"a {kind.name} statement; assay query is read-only and runs SELECT only",
+            "write a SELECT (or WITH ... SELECT) over attempts, channels, events and runs",
+        )
 
 
 @dataclass(frozen=True)
@@ -270,9 +303,14 @@ class QueryResult:
 
 
 def run_query(sql: str, runs: Sequence[RunData]) -> QueryResult:
-    """Run one SQL statement over the runs; raise ``duckdb.Error`` if it fails."""
+    """Run one SELECT over the runs.
+
+    Raises InputError for any other statement, or ``duckdb.Error`` if the SELECT fails (a
+    file it names cannot be read, among others).
+    """
     con = connect(runs)
     try:
+        check_statement(con, sql)
         cur = con.execute(sql)
         columns = [d[0] for d in cur.description or []]
         rows = cur.fetchall() if columns else []
