@@ -22,6 +22,10 @@ PLANTED = {
 }
 
 
+NOTES = "events/notes.jsonl"
+"""A file among assay's records: only those are rewritten (test_clean_scope.py)."""
+
+
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_run(tmp_path_factory.mktemp("release"))
@@ -47,7 +51,7 @@ def test_caches_are_removed_and_absolute_paths_made_relative(run: Path, tmp_path
     (copy / "inputs" / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"\0\1")
     (copy / ".DS_Store").write_bytes(b"\0")
     home_file = Path.home() / "notes" / "run.txt"
-    (copy / "notes.md").write_text(
+    (copy / NOTES).write_text(
         f"events at {copy.resolve()}/events/a.jsonl\nroot {copy.resolve()}\nhome {home_file}\n"
         f"masked dirs: {json.dumps([str(Path.home()), '/tmp'])}\n"
     )
@@ -56,8 +60,8 @@ def test_caches_are_removed_and_absolute_paths_made_relative(run: Path, tmp_path
     assert code == 0, data["findings"]
     assert sorted(data["removed"]) == [".DS_Store", "inputs/__pycache__"]
     assert not (copy / "inputs" / "__pycache__").exists()
-    assert data["rewritten"] == {"notes.md": 3}
-    assert (copy / "notes.md").read_text() == (
+    assert data["rewritten"] == {NOTES: 3}
+    assert (copy / NOTES).read_text() == (
         "events at events/a.jsonl\nroot .\nhome ~/notes/run.txt\n"
         f"masked dirs: {json.dumps([str(Path.home()), '/tmp'])}\n"
     )
@@ -69,13 +73,13 @@ def test_caches_are_removed_and_absolute_paths_made_relative(run: Path, tmp_path
 def test_dry_run_changes_nothing(run: Path, tmp_path: Path) -> None:
     copy = copy_run(run, tmp_path / "dry")
     (copy / "__pycache__").mkdir()
-    (copy / "notes.md").write_text(f"see {copy.resolve()}/summary.csv\n")
+    (copy / NOTES).write_text(f"see {copy.resolve()}/summary.csv\n")
     code, data = clean_json(copy, "--dry-run")
     assert code == 1  # the path is still there, so the scan still finds it
-    assert data["removed"] == ["__pycache__"] and data["rewritten"] == {"notes.md": 1}
+    assert data["removed"] == ["__pycache__"] and data["rewritten"] == {NOTES: 1}
     assert {f["kind"] for f in data["findings"]} == {"absolute_path"}
     assert (copy / "__pycache__").is_dir()
-    assert str(copy.resolve()) in (copy / "notes.md").read_text()
+    assert str(copy.resolve()) in (copy / NOTES).read_text()
 
 
 def test_planted_secrets_are_found_typed_and_never_echoed(run: Path, tmp_path: Path) -> None:

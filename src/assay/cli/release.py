@@ -37,14 +37,18 @@ def _folder(path: Path) -> Path:
 
 @app.command(
     "clean",
-    help="Remove caches, rewrite absolute paths into RUN_DIR as relative ones (and paths under"
-    " your home as ~/...), then scan for secrets and leaked paths."
+    help="Remove caches, rewrite absolute paths in RUN_DIR's records as relative ones (and"
+    " paths under your home as ~/...), then scan for secrets and leaked paths. RUN_DIR is a"
+    " run directory or a report folder; only assay's own records in it are rewritten, any"
+    " other file is scanned and left as it is."
     "\n\nFindings are typed (openai_key, anthropic_key, github_token, aws_key, private_key,"
     " home_path, ...). The hashed manifest files are never rewritten. Exit 0 clean, 1 with"
     " findings, 2 on bad input.",
 )
 def clean_cmd(
-    run_dir: Path = typer.Argument(..., metavar="RUN_DIR", help="A run directory or report."),
+    run_dir: Path = typer.Argument(
+        ..., metavar="RUN_DIR", help="A run directory or a report folder written by assay."
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Change nothing; report and scan."),
     as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON."),
 ) -> None:
@@ -57,6 +61,7 @@ def clean_cmd(
             "dry_run": dry_run,
             "removed": report.removed,
             "rewritten": report.rewritten,
+            "skipped": report.skipped,
             "findings": [asdict(f) for f in report.findings],
             "clean": report.clean,
         }
@@ -64,11 +69,17 @@ def clean_cmd(
     else:
         verb = "would remove" if dry_run else "removed"
         typer.echo(f"{verb} {len(report.removed)} cache file(s)/folder(s)")
+        for rel in report.removed:
+            typer.echo(f"  {rel}")
         verb = "would rewrite" if dry_run else "rewrote"
         total = sum(report.rewritten.values())
         typer.echo(f"{verb} {total} absolute path(s) in {len(report.rewritten)} file(s)")
         for rel, count in sorted(report.rewritten.items()):
             typer.echo(f"  {rel}: {count}")
+        if report.skipped:
+            typer.echo(f"left as they are (not assay's records): {len(report.skipped)} file(s)")
+            for rel in report.skipped:
+                typer.echo(f"  {rel}")
         if report.clean:
             typer.echo("secret scan: clean")
         else:

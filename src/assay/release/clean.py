@@ -1,24 +1,30 @@
-"""Make a run directory (or any artifact folder) fit to publish.
+"""Make a run directory (or a report folder assay wrote) fit to publish.
 
+Only assay's own folders are accepted — a run directory (``manifest.sha256`` and
+``attempts.jsonl``) or a report folder (``report.md`` and ``report.html``) — and only
+assay's own records in them are rewritten (:data:`RUN_RECORDS`, :data:`REPORT_RECORDS`).
 Three steps: remove caches (``__pycache__``, ``*.pyc``, tool caches, ``.DS_Store``);
 rewrite absolute paths into the folder into relative ones and paths under the user's home
-into ``~/...``; then scan for secrets and leaked paths. The pre-registered manifest
+into ``~/...``; then scan everything for secrets and leaked paths. Any other file (a script
+kept beside the run, an agent's diff) is scanned, never rewritten: a path in it is the
+user's to fix, and rewriting it could break it. The pre-registered manifest
 (``manifest.json``, ``manifest.sha256``, ``manifest.toml``) is never rewritten — editing it
-would break its hash and close every claim with ``manifest_changed`` — so a path left in it
-stays a finding for the user to fix at the source.
+would break its hash and close every claim with ``manifest_changed``.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Final
 
+from assay.errors import InputError
 from assay.release.secrets import PATH_START, Finding, iter_files, scan_tree
 
 CACHE_DIRS: Final = frozenset(
@@ -28,6 +34,22 @@ CACHE_FILES: Final = frozenset({".DS_Store", "Thumbs.db"})
 CACHE_SUFFIXES: Final = frozenset({".pyc", ".pyo"})
 FROZEN: Final = frozenset({"manifest.json", "manifest.sha256", "manifest.toml"})
 """Files at the top of a run directory that are never rewritten (they are hashed)."""
+LOCK_FILE: Final = ".lock"
+"""The run directory's writer lock; its holder's command line names paths."""
+RUN_RECORDS: Final = (
+    LOCK_FILE,
+    "attempts.jsonl",
+    "environment.json",
+    "summary.csv",
+    "events/*.jsonl",
+    "claims/*.jsonl",
+    "inputs/*",
+    "report/*.md",
+    "report/*.html",
+)
+"""What assay writes in a run directory and may rewrite (globs relative to the run)."""
+REPORT_RECORDS: Final = ("*.md", "*.html")
+"""What assay writes in a report folder."""
 
 
 @dataclass
@@ -38,6 +60,8 @@ class CleanReport:
     """Cache files and folders removed, relative to the root."""
     rewritten: dict[str, int] = field(default_factory=dict)
     """File → number of absolute paths rewritten in it."""
+    skipped: list[str] = field(default_factory=list)
+    """Files holding such paths that are not assay's records: reported, never rewritten."""
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -114,8 +138,57 @@ def _write_atomic(file: Path, text: str) -> None:
         raise
 
 
+def folder_kind(root: Path) -> str | None:
+    """``run`` or ``report`` for a folder assay wrote, else None."""
+    if (root / "manifest.sha256").is_file() and (root / "attempts.jsonl").exists():
+        return "run"
+    if (root / "report.md").is_file() and (root / "report.html").is_file():
+        return "report"
+    return None
+
+
+def _is_record(rel: PurePosixPath, kind: str) -> bool:
+    """Whether a file is one of assay's records in a folder of ``kind``."""
+    globs = RUN_RECORDS if kind == "run" else REPORT_RECORDS
+    # PurePath.match anchors at the right only: the part counts must agree too.
+    return any(len(rel.parts) == len(PurePosixPath(g).parts) and rel.match(g) for g in globs)
+
+
+def _not_in_use(root: Path) -> None:
+    """Refuse a run directory whose writer lock is held: its records are still changing."""
+    lock = root / LOCK_FILE
+    if not lock.is_file():
+        return
+    with lock.open("rb") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError.single(
+                root,
+                "",
+                "the run directory is in use (an assay command holds its lock)",
+                "let the run finish or stop it, then clean",
+            ) from None
+
+
 def clean_tree(root: Path, *, dry_run: bool = False) -> CleanReport:
-    """Remove caches, rewrite absolute paths, then scan ``root``; change nothing if ``dry_run``."""
+    """Remove caches, rewrite paths in assay's records, then scan ``root``.
+
+    ``root`` must be a run directory or a report folder (:func:`folder_kind`), else
+    :class:`InputError`. A dry run changes nothing and reports what it would do.
+    """
+    kind = folder_kind(root)
+    if kind is None:
+        raise InputError.single(
+            root,
+            "",
+            "not a run directory (manifest.sha256 and attempts.jsonl) nor a report folder"
+            " (report.md and report.html)",
+            "pass a folder written by `assay run` or `assay report`; to check any other"
+            " folder without changing it, use `assay release scan`",
+        )
+    if kind == "run" and not dry_run:
+        _not_in_use(root)
     report = CleanReport()
     for cache in _caches(root):
         report.removed.append(cache.relative_to(root).as_posix())
@@ -126,16 +199,20 @@ def clean_tree(root: Path, *, dry_run: bool = False) -> CleanReport:
                 cache.unlink()
     pairs = _replacements(root)
     for file in iter_files(root):
-        rel = file.relative_to(root)
-        if rel.as_posix() in FROZEN:
+        rel = PurePosixPath(file.relative_to(root).as_posix())
+        if str(rel) in FROZEN:
             continue
         text = _text(file)
         if text is None:
             continue
         new, count = _rewrite(text, pairs)
-        if count:
-            report.rewritten[rel.as_posix()] = count
-            if not dry_run:
-                _write_atomic(file, new)
+        if not count:
+            continue
+        if not _is_record(rel, kind):
+            report.skipped.append(str(rel))
+            continue
+        report.rewritten[str(rel)] = count
+        if not dry_run:
+            _write_atomic(file, new)
     report.findings = scan_tree(root)  # a dry run scans the folder as it is now
     return report

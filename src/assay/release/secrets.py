@@ -1,21 +1,25 @@
 """A secret scan with typed findings, and redaction of the same patterns in text.
 
-Kinds: ``private_key``, ``anthropic_key``, ``openai_key``, ``github_token``, ``aws_key``,
-``aws_secret``, ``google_api_key``, ``huggingface_token``, ``slack_token``, ``home_path``
-(an absolute path inside a user's home folder) and ``absolute_path`` (an absolute path into
-the folder being scanned, which a published artifact must not carry). Findings never
-repeat a secret: they show its first characters and its length.
+Kinds: ``env_secret`` (the literal value of a credential variable set in the environment
+of the scan, whatever it looks like), ``private_key``, ``anthropic_key``, ``openai_key``,
+``github_token``, ``aws_key``, ``aws_secret``, ``google_api_key``, ``huggingface_token``,
+``slack_token``, ``bearer_token``, ``home_path`` (an absolute path inside a user's home
+folder) and ``absolute_path`` (an absolute path into the folder being scanned, which a
+published artifact must not carry). Findings never repeat a secret: they show its first
+characters and its length, or for ``env_secret`` only the variable's name and the length.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
 
 Kind = Literal[
+    "env_secret",
     "private_key",
     "anthropic_key",
     "openai_key",
@@ -25,6 +29,7 @@ Kind = Literal[
     "google_api_key",
     "huggingface_token",
     "slack_token",
+    "bearer_token",
     "home_path",
     "absolute_path",
 ]
@@ -42,8 +47,34 @@ SECRET_PATTERNS: Final[tuple[tuple[Kind, re.Pattern[str]], ...]] = (
     ("google_api_key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}")),
     ("huggingface_token", re.compile(r"\bhf_[A-Za-z0-9]{34,}")),
     ("slack_token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
+    ("bearer_token", re.compile(r"(?i)\bbearer\s+[A-Za-z0-9\-._~+/]{16,}=*")),
 )
 """Credentials, most specific first (an Anthropic key also looks like an OpenAI one)."""
+
+CREDENTIAL_NAME: Final = re.compile(
+    r"(?i)(?:^|_)(?:API_?KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASS|CREDENTIALS?|PAT)(?:_|$)"
+)
+"""Environment variables whose values are credentials (``OPENAI_API_KEY``, ``HF_TOKEN``,
+``AWS_SECRET_ACCESS_KEY``, ``DB_PASSWORD``...)."""
+MIN_SECRET_CHARS: Final = 8
+"""Shorter values (``1``, ``true``) would match everywhere and prove nothing."""
+
+
+def env_secrets(environ: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """``(name, value)`` of every credential variable set in the environment, longest first.
+
+    Paths (a value starting with ``/``) are left to the path patterns.
+    """
+    env = os.environ if environ is None else environ
+    found = {
+        (name, value.strip())
+        for name, value in env.items()
+        if CREDENTIAL_NAME.search(name)
+        and len(value.strip()) >= MIN_SECRET_CHARS
+        and not value.startswith("/")
+    }
+    return sorted(found, key=lambda nv: (-len(nv[1]), nv[0]))
+
 
 _PATH_END = r"[^\s\"'`<>|,;:)\]}]*"
 PATH_START: Final = r"(?<![\w.~/-])"
@@ -66,39 +97,43 @@ class Finding:
     """A redacted excerpt: never the whole secret."""
 
 
-def _excerpt(kind: Kind, text: str) -> str:
+_Pattern = tuple[Kind, re.Pattern[str], str | None]
+"""A kind, its pattern, and for a credential's literal value the variable's name."""
+
+
+def _excerpt(kind: Kind, text: str, name: str | None) -> str:
+    if name is not None:
+        return f"value of ${name} ({len(text)} chars)"  # not one character of the value
     if kind in ("home_path", "absolute_path"):
         return text if len(text) <= 60 else text[:57] + "..."
     return f"{text[:6]}… ({len(text)} chars)"
 
 
-def _patterns(extra_paths: Sequence[str]) -> list[tuple[Kind, re.Pattern[str]]]:
-    pats: list[tuple[Kind, re.Pattern[str]]] = list(SECRET_PATTERNS)
-    pats.append(("home_path", HOME_PATTERN))
+def _patterns(extra_paths: Sequence[str]) -> list[_Pattern]:
+    # The environment's own credentials first: a literal value is the surest finding.
+    pats: list[_Pattern] = [
+        ("env_secret", re.compile(re.escape(value)), name) for name, value in env_secrets()
+    ]
+    pats += [(kind, pat, None) for kind, pat in SECRET_PATTERNS]
+    pats.append(("home_path", HOME_PATTERN, None))
     home = str(Path.home())
     if len(home) > 1 and not HOME_PATTERN.match(home + "/x"):  # a home outside /home, /root
-        pats.append(("home_path", re.compile(re.escape(home) + "/" + _PATH_END)))
+        pats.append(("home_path", re.compile(re.escape(home) + "/" + _PATH_END), None))
     for p in sorted({p.rstrip("/") for p in extra_paths if len(p.rstrip("/")) > 1}, key=len)[::-1]:
-        pats.append(
-            (
-                "absolute_path",
-                re.compile(PATH_START + re.escape(p) + r"(?=[/\"'\s]|$)" + _PATH_END),
-            )
-        )
+        pat = re.compile(PATH_START + re.escape(p) + r"(?=[/\"'\s]|$)" + _PATH_END)
+        pats.append(("absolute_path", pat, None))
     return pats
 
 
-def _scan_line(
-    line: str, pats: Sequence[tuple[Kind, re.Pattern[str]]], path: str, n: int
-) -> list[Finding]:
+def _scan_line(line: str, pats: Sequence[_Pattern], path: str, n: int) -> list[Finding]:
     found: list[Finding] = []
     taken: list[tuple[int, int]] = []
-    for kind, pat in pats:
+    for kind, pat, name in pats:
         for m in pat.finditer(line):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue  # one finding per span: the most specific kind wins
             taken.append((m.start(), m.end()))
-            found.append(Finding(kind, path, n, m.start() + 1, _excerpt(kind, m.group())))
+            found.append(Finding(kind, path, n, m.start() + 1, _excerpt(kind, m.group(), name)))
     return found
 
 
@@ -140,8 +175,11 @@ def scan_tree(root: Path, *, extra_paths: Iterable[str] = ()) -> list[Finding]:
 def redact(text: str, *, extra_paths: Sequence[str] = ()) -> str:
     """Replace every secret with ``[redacted:KIND]`` and every home or listed path's prefix.
 
-    ``/home/alice/x`` becomes ``~/x``; a listed absolute prefix is dropped to a relative path.
+    A credential variable's value becomes ``[redacted:$NAME]``; ``/home/alice/x`` becomes
+    ``~/x``; a listed absolute prefix is dropped to a relative path.
     """
+    for name, value in env_secrets():
+        text = text.replace(value, f"[redacted:${name}]")
     for kind, pat in SECRET_PATTERNS:
         text = pat.sub(f"[redacted:{kind}]", text)
     for prefix in sorted({p.rstrip("/") for p in extra_paths if len(p) > 1}, key=len)[::-1]:
