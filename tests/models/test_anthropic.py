@@ -157,3 +157,24 @@ def test_garbage_body_is_a_fault() -> None:
         load_model(f"anthropic:c@{url}", retry=FAST).generate(conversation())
     assert err.value.kind == "exhausted" and len(sent) == FAST.max_tries
     assert SECRET not in repr(err.value)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {**TEXT_REPLY, "content": "just a string"},
+        {**TEXT_REPLY, "content": [{"type": "text"}]},
+        {**TEXT_REPLY, "usage": None},
+        {**TEXT_REPLY, "usage": {"input_tokens": "many"}},
+        {"type": "message"},
+        [1, 2, 3],
+    ],
+)
+def test_a_reply_of_the_wrong_shape_is_a_model_fault(body: Any) -> None:
+    # Issue 19, item 15: this was recorded as "infrastructure: TypeError".
+    with (
+        loopback(lambda seen, n: Answer(200, body)) as (url, sent),
+        pytest.raises(ModelFault) as err,
+    ):
+        load_model(f"anthropic:c@{url}", retry=FAST).generate(conversation())
+    assert err.value.kind == "exhausted" and len(sent) == FAST.max_tries

@@ -193,3 +193,21 @@ def test_loopback_endpoints_need_no_key(monkeypatch: pytest.MonkeyPatch) -> None
     ]
     assert [m.name for m in models] == ["openai:m", "anthropic:c", "gemini:g"]
     assert all(isinstance(m, Model) for m in [ollama, *models])
+
+
+def test_a_call_scope_sees_every_try_and_can_stop_the_retrying() -> None:
+    from assay.models import call_scope
+
+    seen: list[TryReport] = []
+    with call_scope(on_try=seen.append):
+        out, _, own = run(Flaky(transient(), transient(429)), RetryPolicy(max_tries=4))
+    assert isinstance(out, Reply) and out.attempts == 3
+    assert [t.ok for t in seen] == [False, False, True] and seen == own  # both watchers told
+    seen.clear()
+    with call_scope(on_try=seen.append, should_stop=lambda: True):
+        out, waits, _ = run(Flaky(transient(), transient()), RetryPolicy(max_tries=4))
+    assert isinstance(out, ModelFault) and out.kind == "exhausted" and out.attempts == 1
+    assert "stopping" in out.detail and waits == []  # no wait, no second try
+    assert [t.kind for t in seen] == ["exhausted"]
+    out, _, _ = run(Flaky(transient()), RetryPolicy(max_tries=4))
+    assert isinstance(out, Reply)  # outside the block the scope is gone

@@ -8,7 +8,7 @@ are imported only when their provider is built.
 
 from assay.models.pricing import Price, PriceTable
 from assay.models.protocol import Model, ModelFault
-from assay.models.retry import Retrier, RetryPolicy, TryReport
+from assay.models.retry import Retrier, RetryPolicy, TryReport, call_scope
 from assay.models.spec import load_model
 from assay.models.types import (
     META_CONVERSATION,
@@ -37,5 +37,6 @@ __all__ = [
     "ToolSpec",
     "TryReport",
     "Usage",
+    "call_scope",
     "load_model",
 ]

@@ -13,7 +13,13 @@ import json
 import time
 from typing import TYPE_CHECKING, Any
 
-from assay.models.endpoint import api_key, sdk_missing, status_fault
+from assay.models.endpoint import (
+    SHAPE_ERRORS,
+    api_key,
+    sdk_missing,
+    status_fault,
+    wrong_shape,
+)
 from assay.models.pricing import PriceTable, cost_of
 from assay.models.protocol import ModelFault, redact
 from assay.models.retry import Retrier
@@ -134,7 +140,10 @@ class AnthropicModel:
             raise ModelFault("transient", detail) from None
         if not isinstance(message, AnthropicMessage):
             raise ModelFault("transient", "response body is not a message")
-        return self._reply(message, len(raw.http_response.content), time.monotonic() - start)
+        try:
+            return self._reply(message, len(raw.http_response.content), time.monotonic() - start)
+        except SHAPE_ERRORS as exc:
+            raise wrong_shape(exc, (self._key,)) from None
 
     def _reply(self, message: AnthropicMessage, nbytes: int, latency_s: float) -> Reply:
         texts: list[str] = []

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from urllib.parse import urlparse
 
 from assay.errors import InputError
-from assay.models.protocol import ModelFault
+from assay.models.protocol import ModelFault, redact
 
 DUMMY_KEY = "assay-local-dummy-key"
 """Sent to loopback endpoints that need no key but whose SDK insists on one."""
@@ -89,3 +89,24 @@ def status_fault(status: int, detail: str, headers: Mapping[str, str] | None = N
         status=status,
         retry_after_s=retry_after(headers) if transient else None,
     )
+
+
+SHAPE_ERRORS: tuple[type[Exception], ...] = (
+    AttributeError,
+    TypeError,
+    KeyError,
+    IndexError,
+    ValueError,
+)
+"""What reading a reply of the wrong shape raises: the SDKs build replies without checking
+them, so a field may be missing, ``None`` or of another type."""
+
+
+def wrong_shape(exc: Exception, secrets: Sequence[str] = ()) -> ModelFault:
+    """The fault for a reply that parsed but is not what the API promises.
+
+    The endpoint answered, but with nothing usable: a transient fault (retried), as for an
+    unparseable body, and never a harness error.
+    """
+    detail = redact(f"response has the wrong shape: {type(exc).__name__}: {exc}", secrets)
+    return ModelFault("transient", detail)

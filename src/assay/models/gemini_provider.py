@@ -13,7 +13,13 @@ import base64
 import time
 from typing import TYPE_CHECKING
 
-from assay.models.endpoint import api_key, sdk_missing, status_fault
+from assay.models.endpoint import (
+    SHAPE_ERRORS,
+    api_key,
+    sdk_missing,
+    status_fault,
+    wrong_shape,
+)
 from assay.models.pricing import PriceTable, cost_of
 from assay.models.protocol import ModelFault, redact
 from assay.models.retry import Retrier
@@ -160,7 +166,10 @@ class GeminiModel:
         except (ValueError, ValidationError) as exc:
             # UnknownApiResponseError and JSON decode errors are ValueErrors.
             raise ModelFault("transient", self._scrub(f"unparseable response: {exc}")) from None
-        return self._reply(response, time.monotonic() - start)
+        try:
+            return self._reply(response, time.monotonic() - start)
+        except SHAPE_ERRORS as exc:
+            raise wrong_shape(exc, (self._key,)) from None
 
     def _reply(self, response: gt.GenerateContentResponse, latency_s: float) -> Reply:
         texts: list[str] = []

@@ -13,7 +13,13 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from assay.models.endpoint import api_key, sdk_missing, status_fault
+from assay.models.endpoint import (
+    SHAPE_ERRORS,
+    api_key,
+    sdk_missing,
+    status_fault,
+    wrong_shape,
+)
 from assay.models.pricing import PriceTable, cost_of
 from assay.models.protocol import ModelFault, redact
 from assay.models.retry import Retrier
@@ -73,7 +79,13 @@ def _usage(usage: CompletionUsage | None) -> Usage:
         return Usage()
     details = usage.prompt_tokens_details
     cached = (details.cached_tokens or 0) if details else 0
-    return Usage(prompt=usage.prompt_tokens, completion=usage.completion_tokens, cached=cached)
+    # int(): the SDK does not check the body, and a token count that is no number must fail
+    # here (a wrong-shape fault), not later in the agent's sums.
+    return Usage(
+        prompt=int(usage.prompt_tokens or 0),
+        completion=int(usage.completion_tokens or 0),
+        cached=int(cached),
+    )
 
 
 @dataclass
@@ -173,6 +185,8 @@ class OpenAIModel:
         except (json.JSONDecodeError, openai.APIResponseValidationError) as exc:
             detail = self._scrub(f"unparseable response body: {exc}")
             raise ModelFault("transient", detail) from None
+        except SHAPE_ERRORS as exc:
+            raise wrong_shape(exc, (self._key,)) from None
 
     def _reply(self, completion: ChatCompletion, nbytes: int, latency_s: float) -> Reply:
         if not completion.choices:

@@ -5,6 +5,10 @@ every try is visible: each one is reported through ``on_try`` for the event log.
 is capped twice — in tries and in total time spent waiting — because an unbounded retry
 loop once kept an evaluation retrying for weeks. Jitter comes from an RNG seeded per call,
 so the same call waits the same way on every run.
+
+The caller of a model (an attempt of the runner) can also watch every try of every call
+made within a block, whichever model object makes it, with :func:`call_scope`: its
+``on_try`` sees each try and its ``should_stop`` ends the retrying when the run stops.
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ from __future__ import annotations
 import dataclasses
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from assay.models.protocol import FaultKind, ModelFault
@@ -60,6 +66,39 @@ class TryReport:
 OnTry = Callable[[TryReport], None]
 
 
+@dataclass(frozen=True)
+class CallScope:
+    """Who watches the tries of model calls made in a block (see :func:`call_scope`)."""
+
+    on_try: OnTry | None = None
+    should_stop: Callable[[], bool] | None = None
+    """True once the caller wants no more retries (the run is stopping)."""
+
+
+_SCOPE: ContextVar[CallScope | None] = ContextVar("assay_call_scope", default=None)
+_NO_SCOPE = CallScope()
+
+
+def _scope() -> CallScope:
+    return _SCOPE.get() or _NO_SCOPE
+
+
+@contextmanager
+def call_scope(
+    *, on_try: OnTry | None = None, should_stop: Callable[[], bool] | None = None
+) -> Iterator[None]:
+    """Within the block (this thread or task), report every try and honour ``should_stop``.
+
+    A model is built once and shared by many attempts; the scope is how one attempt sees
+    its own retries (as events) without the model knowing about attempts.
+    """
+    token = _SCOPE.set(CallScope(on_try, should_stop))
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
+
+
 class Retrier:
     """Runs one model call with bounded, reported retries."""
 
@@ -93,6 +132,9 @@ class Retrier:
                     self._report(attempt, fault.kind, fault, latency, 0.0)
                     raise fault.with_attempts(fault.kind, attempt) from fault
                 wait, why = self._next_wait(fault, attempt, waited, rng)
+                stop = _scope().should_stop
+                if wait is not None and stop is not None and stop():
+                    wait, why = None, f"stopped retrying after {attempt} tries: the run is stopping"
                 if wait is None:
                     self._report(attempt, "exhausted", fault, latency, 0.0)
                     detail = f"{why}; last fault: {fault.detail}"
@@ -133,16 +175,17 @@ class Retrier:
         latency_s: float,
         wait_s: float,
     ) -> None:
-        if self.on_try is None:
+        watchers = [w for w in (self.on_try, _scope().on_try) if w is not None]
+        if not watchers:
             return
-        self.on_try(
-            TryReport(
-                attempt=attempt,
-                ok=fault is None,
-                kind=kind,
-                status=fault.status if fault else None,
-                detail=fault.detail if fault else "",
-                latency_s=latency_s,
-                wait_s=wait_s,
-            )
+        report = TryReport(
+            attempt=attempt,
+            ok=fault is None,
+            kind=kind,
+            status=fault.status if fault else None,
+            detail=fault.detail if fault else "",
+            latency_s=latency_s,
+            wait_s=wait_s,
         )
+        for watch in watchers:
+            watch(report)
