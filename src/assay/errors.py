@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:  # pydantic stays out of the import path of `assay --help`
     from pydantic import ValidationError
@@ -71,3 +71,20 @@ class InputError(AssayError):
             hint = (fixes or {}).get(err["type"], fix)
             problems.append(Problem(str(file), fld, err["msg"], hint))
         return cls(problems)
+
+
+@dataclass
+class DiskFull(AssayError):
+    """The storage filled up while assay wrote ``file``; nothing half-written is kept.
+
+    The CLI prints it and exits :attr:`EXIT` (75, ``EX_TEMPFAIL``: try again later).
+    """
+
+    file: str
+    run_dir: str
+    fix: str = ""
+    EXIT: ClassVar[int] = 75
+
+    def __str__(self) -> str:
+        fix = self.fix or f"free space and run `assay run --resume {self.run_dir}`"
+        return f"disk full while writing {self.file}; {fix}"

@@ -89,14 +89,14 @@ def test_missing_events_close_the_claims_on_that_arm(run: Path, tmp_path: Path) 
     assert set(reasons(data).values()) == {"missing_artifacts"}
 
 
-def test_an_unfinished_run_is_data_invalid(run: Path, tmp_path: Path) -> None:
+def test_an_unfinished_run_is_run_unfinished(run: Path, tmp_path: Path) -> None:
     copy = copy_run(run, tmp_path / "unfinished")
     attempts = copy / "attempts.jsonl"
     lines = attempts.read_text().splitlines()
     attempts.write_text("\n".join(ln for ln in lines if "__escalate__" not in ln) + "\n")
     _, data = claims_json(str(copy))
-    assert set(reasons(data).values()) == {"data_invalid"}
-    assert "unfinished" in data["runs"][0]["results"][0]["detail"]
+    assert set(reasons(data).values()) == {"run_unfinished"}
+    assert "unfinished: 6 of 9" in data["runs"][0]["results"][0]["detail"]
 
 
 def test_faults_and_interruptions_count_as_failures(run: Path, tmp_path: Path) -> None:

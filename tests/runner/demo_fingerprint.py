@@ -12,6 +12,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
+from assay.records.attempt import fault_class_of
 from assay.records.canonical import digest
 from assay.results.claims import evaluate_run
 from assay.results.metrics import METRICS, arm_metrics
@@ -36,6 +37,12 @@ KEY = ("outcome", "success", "shipped", "rounds", "retries", "escalations", "fau
 
 def _attempt(record: dict[str, Any]) -> dict[str, Any]:
     untimed = {k: v for k, v in record.items() if k not in TIMED}
+    # Fields added to assay.attempt.v1 after the golden was taken leave the digest when they
+    # say nothing new: a first try, and a fault class read off the fault's own text.
+    if untimed.get("try") == 1:
+        del untimed["try"]
+    if untimed.get("fault_class") == fault_class_of(untimed.get("fault")):
+        untimed.pop("fault_class", None)
     if untimed.get("verdict"):
         # The isolation level is the machine's, not the attempt's.
         untimed["verdict"] = {k: v for k, v in untimed["verdict"].items() if k != "isolation"}

@@ -27,7 +27,7 @@ from assay.stats.power import min_discordant_units
 class Flag:
     """A problem found outside the gate (in a run directory) that closes claims."""
 
-    reason: Literal["manifest_changed", "missing_artifacts", "data_invalid"]
+    reason: Literal["manifest_changed", "missing_artifacts", "data_invalid", "run_unfinished"]
     detail: str
     claim_id: str | None = None
     """The claim it closes; ``None`` closes every claim of the family."""

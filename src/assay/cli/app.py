@@ -25,7 +25,7 @@ from assay.cli import (
     tasks,
     verify,
 )
-from assay.errors import InputError
+from assay.errors import DiskFull, InputError
 
 app = typer.Typer(
     name="assay",
@@ -70,3 +70,6 @@ def main() -> None:
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
+    except DiskFull as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(DiskFull.EXIT)

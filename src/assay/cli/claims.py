@@ -152,7 +152,9 @@ def _print(result: ClaimResult) -> None:
     " attempts count as failures. A claim's treatment and control name a condition id (one"
     " agent), an agent id (one condition) or AGENT/CONDITION. The claims of one manifest form"
     " one Holm family. manifest_changed when manifest.json no longer hashes to"
-    " manifest.sha256; missing_artifacts when an attempt's events or diff are gone. Every"
+    " manifest.sha256; missing_artifacts when an attempt's events or diff are gone;"
+    " run_unfinished when planned attempts have no finished record (unless"
+    " --allow-unfinished). Every"
     " evaluation is a look, kept in RUN_DIR/claims/ledger.jsonl. Exit 0 when every claim is"
     " supported, 1 when any fails closed (or none was pre-registered), 2 on bad input.",
 )
@@ -161,13 +163,19 @@ def check_cmd(
         ..., metavar="RUN_DIR...", help="Run directories written by `assay run`."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the decisions as JSON."),
+    allow_unfinished: bool = typer.Option(
+        False,
+        "--allow-unfinished",
+        help="Decide an unfinished run on the attempts recorded (an interim look, counted"
+        " against planned_looks); without it such a run's claims fail closed (run_unfinished).",
+    ),
 ) -> None:
     """Decide the pre-registered claims of run directories (help text in the decorator)."""
     from assay.records.canonical import dumps
     from assay.results.claims import evaluate_run
     from assay.results.runs import load_runs
 
-    decided = [evaluate_run(run) for run in load_runs(runs)]
+    decided = [evaluate_run(run, allow_unfinished=allow_unfinished) for run in load_runs(runs)]
     if as_json:
         payload = {"schema": "assay.claims.runs.v1", "runs": [d.to_json() for d in decided]}
         typer.echo(dumps(payload, indent=2))
@@ -186,6 +194,9 @@ def _print_run(decided: RunClaims) -> None:
         f"run {run.label}: manifest {run.recorded_digest[:12]} ({state}),"
         f" {len(decided.results)} pre-registered claim(s)"
     )
+    for note in (run.progress_note(), run.faults_note()):
+        if note:
+            typer.echo(f"  {note}")
     if not decided.results:
         typer.echo("  no claims were pre-registered: nothing may be claimed")
     for result in decided.results:

@@ -23,17 +23,32 @@ def run_cmd(
     conditions: str = typer.Option("solo", "--conditions", help="Quick run: comma-separated ids."),
     seeds: int = typer.Option(1, "--seeds", min=1, help="Quick run: attempts per task."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
+    retry_faults: bool = typer.Option(
+        False,
+        "--retry-faults",
+        help="With --resume: run again, as a new try, the attempts whose last try ended in an"
+        " infrastructure fault (harness, full disk, endpoint unavailable).",
+    ),
 ) -> None:
     """Run MANIFEST (or the bundled demo) into a run directory; print its path."""
     from datetime import UTC, datetime
 
     from assay.errors import InputError
     from assay.records.manifest import load_manifest
+    from assay.results.claims import check_claims
     from assay.runner.execute import run_experiment
     from assay.runner.quick import quick_manifest
     from assay.store.rundir import RunDir
 
     source_text = None
+    manifest_dir = None
+    if retry_faults and resume is None:
+        raise InputError.single(
+            "command line",
+            "--retry-faults",
+            "only a resumed run has faults to retry",
+            "add --resume RUN_DIR",
+        )
     if resume is not None:
         m = load_manifest(manifest) if manifest is not None else RunDir.open(resume).manifest()
         target = resume
@@ -53,10 +68,18 @@ def run_cmd(
             path = manifest or DEMO
             m = load_manifest(path)
             source_text = path.read_text(encoding="utf-8")
+            manifest_dir = path.resolve().parent
+        check_claims(m, str(manifest or "manifest"))
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         target = out or Path("runs") / f"{m.name}-{stamp}"
     run = run_experiment(
-        m, target, resume=resume is not None, source_text=source_text, show_progress=not quiet
+        m,
+        target,
+        resume=resume is not None,
+        source_text=source_text,
+        show_progress=not quiet,
+        manifest_dir=manifest_dir,
+        retry_faults=retry_faults,
     )
     latest = run.latest()
     ok = sum(r.success for r in latest.values())

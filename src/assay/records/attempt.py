@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Final, Literal, TypedDict
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assay.records.outcome import Outcome
 from assay.records.verdict import Verdict
@@ -70,9 +70,40 @@ class Tokens(_Record):
     cached: int = 0
 
 
-def events_file(attempt_id: str) -> str:
-    """Where an attempt's events are, relative to the run directory."""
-    return f"events/{attempt_id}.jsonl"
+FaultClass = Literal["infrastructure", "model"]
+"""Whose fault a ``fault`` outcome is.
+
+``infrastructure``: nothing the agent or its model did — the harness failed (a crash, a full
+disk) or the endpoint was unavailable (refused or reset connections, timeouts, 429 and 5xx
+until the retries ran out). ``assay run --resume DIR --retry-faults`` runs these again.
+``model``: the endpoint answered but refused the request for good (400, 401, 403, 404) or
+the agent failed in its own way; retrying would re-roll an outcome, so these stay.
+"""
+
+
+def fault_class_of(fault: str | None) -> FaultClass | None:
+    """Classify a recorded fault text (how records from before ``fault_class`` are read)."""
+    if fault is None:
+        return None
+    if fault.startswith("infrastructure:"):
+        return "infrastructure"
+    if fault.startswith(("model fault (transient", "model fault (exhausted")):
+        return "infrastructure"
+    return "model"
+
+
+def _tried(path: str, try_: int) -> str:
+    return path if try_ == 1 else path.replace(".", f".try{try_}.", 1)
+
+
+def events_file(attempt_id: str, try_: int = 1) -> str:
+    """Where a try's events are, relative to the run directory (``<id>.tryN.jsonl`` after 1)."""
+    return f"events/{attempt_id}" + _tried(".jsonl", try_)
+
+
+def diff_file(attempt_id: str, try_: int = 1) -> str:
+    """Where a try's final diff is, relative to the run directory."""
+    return f"diffs/{attempt_id}" + _tried(".patch", try_)
 
 
 class AttemptKey(TypedDict):
@@ -91,7 +122,8 @@ class AttemptRecord(_Record):
 
     Every field the harness can leave at nothing has a default (zero, empty, ``None``), so a
     record that never got to run is one call (:meth:`infrastructure_fault`). Defaults change
-    nothing on disk: every field is always written.
+    nothing on disk: every field is always written. ``try`` and ``fault_class`` were added
+    within v1: records without them read as a first try, their fault classified by its text.
     """
 
     schema_id: Literal["assay.attempt.v1"] = Field(default=ATTEMPT_SCHEMA, alias="schema")
@@ -129,6 +161,11 @@ class AttemptRecord(_Record):
     model_time_s: float = 0.0
     verify_time_s: float = 0.0
     fault: str | None = None
+    fault_class: FaultClass | None = None
+    """Whose fault a ``fault`` outcome is (:data:`FaultClass`); None for any other outcome."""
+    try_: int = Field(default=1, ge=1, alias="try")
+    """1 for the first try of the attempt; a retried fault or interruption is the next try.
+    Earlier tries stay in ``attempts.jsonl`` as history; the last line per attempt wins."""
     events: str
     """Path of the attempt's events, relative to the run directory."""
     diff: str
@@ -136,16 +173,25 @@ class AttemptRecord(_Record):
     started_at: str
     finished_at: str
 
+    @model_validator(mode="after")
+    def _classify(self) -> AttemptRecord:
+        # Records written before fault_class existed are classified by their fault text.
+        if self.outcome == "fault" and self.fault_class is None:
+            self.fault_class = fault_class_of(self.fault) or "model"
+        return self
+
     @classmethod
     def infrastructure_fault(
-        cls, key: AttemptKey, *, error: str, diff: str, at: str
+        cls, key: AttemptKey, *, error: str, diff: str, at: str, try_: int = 1
     ) -> AttemptRecord:
         """An attempt the harness itself could not carry out (never a model failure)."""
         return cls(
             **key,
             outcome="fault",
             fault=f"infrastructure: {error}"[:2000],
-            events=events_file(key["attempt_id"]),
+            fault_class="infrastructure",
+            try_=try_,
+            events=events_file(key["attempt_id"], try_),
             diff=diff,
             started_at=at,
             finished_at=at,

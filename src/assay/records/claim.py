@@ -25,9 +25,11 @@ FailClosedReason = Literal[
     "data_invalid",
     "manifest_changed",
     "missing_artifacts",
+    "run_unfinished",
 ]
-"""Why a claim failed closed. ``manifest_changed`` and ``missing_artifacts`` are raised by
-the caller (run directories) as flags; the gate raises the rest itself."""
+"""Why a claim failed closed. ``manifest_changed``, ``missing_artifacts`` and
+``run_unfinished`` (planned attempts without a finished record) are raised by the caller
+(run directories) as flags; the gate raises the rest itself."""
 Bound = Literal["t", "newcombe", "hoeffding"]
 Unit = Literal["task", "cluster"]
 

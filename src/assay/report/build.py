@@ -19,6 +19,7 @@ from assay.report.limitations import limitations
 from assay.results.claims import RunClaims, evaluate_run
 from assay.results.metrics import ArmMetrics, arm_metrics
 from assay.results.runs import RunData, load_runs
+from assay.store.atomic import write_atomic
 
 FIGURES: Final = ("success_vs_oversight.png", "claims_forest.png", "channels.png")
 
@@ -157,6 +158,7 @@ def blocks(a: Analysis) -> list[Block]:
             f" alone ({names}): attempts, events, diffs and the pre-registered manifest. The"
             " hidden verification is the ground truth throughout."
         ),
+        *_state_notes(a.runs),
         Heading(2, "Runs", "runs"),
         tables.runs_table(a.runs),
         Heading(2, "Claims", "claims"),
@@ -211,6 +213,16 @@ def blocks(a: Analysis) -> list[Block]:
         Paragraph("Generated from what these run directories cannot support:"),
         Bullets(limitations(a.runs, a.arms, a.claims)),
     ]
+    return out
+
+
+def _state_notes(runs: Sequence[RunData]) -> list[Block]:
+    """An unfinished run says so before anything else (``unfinished: N of M ...``)."""
+    out: list[Block] = []
+    for run in runs:
+        for note in (run.progress_note(), run.faults_note()):
+            if note:
+                out.append(Paragraph(f"**{run.label}: {note}.**"))
     return out
 
 
@@ -270,9 +282,9 @@ def write_report(paths: Sequence[Path], out: Path, *, record_looks: bool = True)
         (out / name).unlink(missing_ok=True)  # a plot that no longer applies must not linger
     for b in content:
         if isinstance(b, Figure):
-            (out / b.file).write_bytes(b.png)
+            write_atomic(out / b.file, b.png)
             images.append(b.file)
     title = next((b.text for b in content if isinstance(b, Heading)), "assay report")
-    (out / "report.md").write_text(render_markdown(content), encoding="utf-8")
-    (out / "report.html").write_text(render_html(content, title), encoding="utf-8")
+    write_atomic(out / "report.md", render_markdown(content))
+    write_atomic(out / "report.html", render_html(content, title))
     return ReportFiles(out, "report.md", "report.html", images)

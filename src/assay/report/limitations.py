@@ -89,12 +89,12 @@ def _conduct_items(run: RunData, arms: list[ArmMetrics], prefix: str) -> list[st
             f"{prefix}{interrupted} attempt(s) were interrupted by the operator and count as"
             " failures; resuming the run (`assay run --resume`) re-runs them."
         )
-    missing = run.missing_attempts()
-    if missing:
-        out.append(
-            f"{prefix}the run is unfinished: {len(missing)} planned attempt(s) have no record."
-            " Claims on the affected arms fail closed (`data_invalid`)."
-        )
+    note = run.progress_note()
+    if note:
+        out.append(f"{prefix}{note}; its claims fail closed (`run_unfinished`).")
+    infra = run.faults_note()
+    if infra:
+        out.append(f"{prefix}{infra}; until then they count as failures.")
     if not run.manifest_intact:
         out.append(
             f"{prefix}`manifest.json` no longer hashes to `manifest.sha256`: the experiment"

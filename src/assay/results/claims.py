@@ -14,8 +14,12 @@ attempts carry no value, so the gate counts them as failures (the metric's worst
 All claims of one manifest form one Holm family. Problems found in the run directory close
 claims before any statistic is trusted: ``manifest_changed`` when ``manifest.json`` no
 longer hashes to ``manifest.sha256``, ``missing_artifacts`` when an attempt's events or
-diff are gone, ``data_invalid`` for unreadable arms, unknown metrics or an unfinished run.
-Every evaluation is a look, recorded in ``claims/ledger.jsonl`` inside the run directory.
+diff are gone, ``data_invalid`` for unreadable arms or unknown metrics. An unfinished run
+(planned attempts without a finished record, interrupted ones included) closes every claim
+with ``run_unfinished`` before any statistic is computed, and no look is spent, unless the
+caller opts in (``allow_unfinished``: an interim look on the attempts recorded).
+Every evaluation is a look, recorded in ``claims/ledger.jsonl`` inside the run directory,
+under the run directory's writer lock.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from assay.records.claim import ClaimResult, ClaimSpec
 from assay.records.manifest import Manifest
 from assay.results.metrics import METRICS, attempt_values
 from assay.results.runs import RunData
+from assay.store.rundir import RunDir
 
 LEDGER: Final = Path("claims") / "ledger.jsonl"
 """Where a run directory keeps its ledger of looks, relative to its root."""
@@ -107,6 +112,8 @@ class RunClaims:
             "run": self.run.label,
             "manifest_sha256": self.run.recorded_digest,
             "manifest_intact": self.run.manifest_intact,
+            "unfinished": self.run.progress_note(),
+            "infrastructure_faults": self.run.faults_note(),
             "flags": [
                 {"reason": f.reason, "detail": f.detail, "claim_id": f.claim_id} for f in self.flags
             ],
@@ -139,23 +146,6 @@ def _claim_flags(
                 f"{len(gone)} attempt(s) of the claim's arms lack events or diffs: "
                 + ", ".join(gone[:3])
                 + (" ..." if len(gone) > 3 else ""),
-                spec.id,
-            )
-        )
-    absent = sorted(
-        c
-        for c in run.missing_attempts()
-        if any(
-            (a.agent is None or a.agent == c[1]) and (a.condition is None or a.condition == c[2])
-            for a in refs
-        )
-    )
-    if absent:
-        flags.append(
-            Flag(
-                "data_invalid",
-                f"the run is unfinished: {len(absent)} planned attempt(s) of the claim's arms"
-                " have no record (resume it with `assay run --resume`)",
                 spec.id,
             )
         )
@@ -197,11 +187,57 @@ def build_rows(specs: Sequence[ClaimSpec], run: RunData) -> tuple[dict[str, list
     return {m: list(t.values()) for m, t in rows.items()}, flags
 
 
-def evaluate_run(run: RunData, *, record_looks: bool = True) -> RunClaims:
-    """Decide every claim of the run's manifest as one Holm family; record the looks."""
+def check_claims(manifest: Manifest, source: str = "manifest") -> None:
+    """Raise :class:`InputError` for claims whose arms or metric a run could never read."""
+    problems = InputError()
+    for i, spec in enumerate(manifest.claims):
+        for field in ("treatment", "control"):
+            arm = resolve_arm(getattr(spec, field), manifest)
+            if isinstance(arm, str):
+                problems.problems += InputError.single(
+                    source,
+                    f"claims.{i}.{field}",
+                    arm,
+                    "name a condition, an agent or AGENT/CONDITION",
+                ).problems
+        if spec.metric not in METRICS:
+            problems.problems += InputError.single(
+                source,
+                f"claims.{i}.metric",
+                f"unknown metric {spec.metric!r}",
+                f"use one of: {', '.join(METRICS)}",
+            ).problems
+    if problems.problems:
+        raise problems
+
+
+def unfinished_flag(run: RunData) -> Flag | None:
+    """The ``run_unfinished`` flag of a run with planned attempts still to run, or None.
+
+    Infrastructure faults do not close claims: like every fault they count as failures
+    (the conservative reading) until ``--retry-faults`` turns them into outcomes.
+    """
+    note = run.progress_note()
+    if note is None:
+        return None
+    return Flag("run_unfinished", note + " (or decide on what is recorded: --allow-unfinished)")
+
+
+def evaluate_run(
+    run: RunData, *, record_looks: bool = True, allow_unfinished: bool = False
+) -> RunClaims:
+    """Decide every claim of the run's manifest as one Holm family; record the looks.
+
+    On an unfinished run every claim fails closed (``run_unfinished``) without a statistic
+    or a look, unless ``allow_unfinished``. Recording takes the run directory's lock.
+    """
     specs = list(run.manifest.claims)
     if not specs:
         return RunClaims(run, [], [])
+    unfinished = None if allow_unfinished else unfinished_flag(run)
+    if unfinished is not None:
+        # No rows: nothing is computed, so nobody has looked at the effect.
+        return RunClaims(run, evaluate_family(specs, {}, flags=[unfinished]), [unfinished])
     levels = {s.alpha_per_look for s in specs}
     if len(levels) > 1:
         raise InputError.single(
@@ -211,6 +247,8 @@ def evaluate_run(run: RunData, *, record_looks: bool = True) -> RunClaims:
             "pre-register every claim of a manifest with the same alpha and planned_looks",
         )
     rows, flags = build_rows(specs, run)
-    ledger = LookLedger(run.root / LEDGER) if record_looks else None
-    results = evaluate_family(specs, rows, ledger=ledger, flags=flags)
+    if not record_looks:
+        return RunClaims(run, evaluate_family(specs, rows, flags=flags), flags)
+    with RunDir(run.root).lock("claims look"):
+        results = evaluate_family(specs, rows, ledger=LookLedger(run.root / LEDGER), flags=flags)
     return RunClaims(run, results, flags)

@@ -3,7 +3,12 @@
 Everything a report, a claim evaluation or a query needs comes from here, so that all of
 them are regenerated from the run directory alone. Integrity is checked, never assumed:
 ``manifest.json`` must still hash to ``manifest.sha256`` and every attempt's events and
-diff must exist inside the run directory.
+diff must exist inside the run directory. Loading changes nothing on disk: a last line cut
+by a crash is left for the writer to repair, and ignored here.
+
+The planned attempts are the manifest's arms over the tasks recorded when the run started
+(``tasks.json``), not over the tasks that happen to have records: a run killed before any
+attempt of a task finished is still unfinished.
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ class RunData:
     """The authoritative record per attempt id (the last line wins), sorted by id."""
     missing_artifacts: dict[str, list[str]]
     """Attempt id → its events or diff paths that are missing (or point outside the run)."""
+    planned_tasks: tuple[str, ...] | None = None
+    """The task ids recorded at start (``tasks.json``); None for a run from before it."""
 
     @property
     def manifest_intact(self) -> bool:
@@ -56,8 +63,15 @@ class RunData:
         return "bwrap" if levels == {"bwrap"} else ",".join(sorted(levels - {"bwrap"}))
 
     def planned(self) -> set[Coordinates]:
-        """Every attempt the manifest plans over the tasks named or seen."""
-        tasks = set(self.manifest.tasks) | {r.task_id for r in self.records}
+        """Every attempt the manifest plans over the tasks recorded at start.
+
+        A run from before ``tasks.json`` falls back to the tasks the manifest names and the
+        tasks seen in its records (which cannot see a task never reached).
+        """
+        if self.planned_tasks is not None:
+            tasks = set(self.planned_tasks)
+        else:
+            tasks = set(self.manifest.tasks) | {r.task_id for r in self.records}
         return {
             (t, a.id, c.id, s)
             for t in tasks
@@ -67,9 +81,38 @@ class RunData:
         }
 
     def missing_attempts(self) -> set[Coordinates]:
-        """Planned attempts without a record (an unfinished run)."""
-        seen = {(r.task_id, r.agent_id, r.condition, r.seed) for r in self.records}
+        """Planned attempts without a finished record: none yet, or only an interrupted one."""
+        seen = {
+            (r.task_id, r.agent_id, r.condition, r.seed)
+            for r in self.records
+            if r.outcome != "interrupted"
+        }
         return self.planned() - seen
+
+    def infrastructure_faults(self) -> list[AttemptRecord]:
+        """Attempts whose last try ended in an infrastructure fault (``--retry-faults``)."""
+        return [r for r in self.records if r.fault_class == "infrastructure"]
+
+    def progress_note(self) -> str | None:
+        """``unfinished: N of M planned attempts recorded (...)``, or None when finished."""
+        planned = len(self.planned())
+        missing = len(self.missing_attempts())
+        if not missing:
+            return None
+        return (
+            f"unfinished: {planned - missing} of {planned} planned attempts recorded"
+            " (resume it with `assay run --resume RUN_DIR`)"
+        )
+
+    def faults_note(self) -> str | None:
+        """How many attempts ended in infrastructure faults and how to retry them, or None."""
+        faults = self.infrastructure_faults()
+        if not faults:
+            return None
+        return (
+            f"{len(faults)} attempt(s) ended in an infrastructure fault (harness, disk or"
+            " endpoint unavailable): retry them with `assay run --resume RUN_DIR --retry-faults`"
+        )
 
     @property
     def task_ids(self) -> list[str]:
@@ -98,6 +141,7 @@ def load_run(path: Path, label: str | None = None) -> RunData:
             loaded = {}
         environment = loaded if isinstance(loaded, dict) else {}
     records = sorted(run.latest().values(), key=lambda r: r.attempt_id)
+    recorded = run.tasks()
     missing: dict[str, list[str]] = {}
     for r in records:
         gone = [rel for rel in (r.events, r.diff) if not _inside(path, rel)]
@@ -112,6 +156,7 @@ def load_run(path: Path, label: str | None = None) -> RunData:
         environment=environment,
         records=records,
         missing_artifacts=missing,
+        planned_tasks=tuple(recorded.ids) if recorded is not None else None,
     )
 
 

@@ -1,6 +1,9 @@
 """The experiment runner: manifest → attempts under workflow conditions → run directory.
 
-- ``execute``  — ``run_experiment``: plan, schedule with bounded concurrency, resume, record;
+- ``execute``  — ``run_experiment``: validate, lock, schedule with bounded concurrency, resume,
+  retry infrastructure faults, record; a full disk stops it cleanly;
+- ``prepare``  — before anything is written: suites, tasks and their digests (``tasks.json``),
+  the environment, the planned attempts and which of them are still to run;
 - ``attempt``  — one attempt as a named pipeline (start → rounds → final truth → record);
 - ``rounds``   — an agent round, then inspection, channels and escalation, truth scoring;
 - ``channels`` — the condition's channels, escalation policy and retry feedback;

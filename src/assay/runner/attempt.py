@@ -32,6 +32,7 @@ from assay.records.attempt import (
     Tokens,
     VerdictSummary,
     events_file,
+    fault_class_of,
 )
 from assay.records.canonical import dumps
 from assay.records.manifest import Manifest
@@ -41,6 +42,7 @@ from assay.runner.spec import Arm, AttemptSpec, attempt_key
 from assay.runner.truth import HiddenTruth
 from assay.runner.workspace import fresh_workspace, gated_toolbox
 from assay.sandbox.isolation import Plan
+from assay.store.atomic import full_disk_names
 from assay.store.rundir import EventLog, RunDir
 
 
@@ -62,7 +64,7 @@ def run_attempt(
     """Run one attempt to its end and return its record (the caller appends it)."""
     started = _now()
     t0 = time.monotonic()
-    events = run.events(spec.attempt_id)
+    events = run.events(spec.attempt_id, spec.try_)
     try:
         ctx = start_attempt(
             spec,
@@ -76,7 +78,9 @@ def run_attempt(
         )
         played = run_rounds(ctx)
         final = final_truth(ctx, played)
-        diff = run.write_diff(spec.attempt_id, inspection_for(spec.task, ctx.toolbox.ws.root).diff)
+        diff = run.write_diff(
+            spec.attempt_id, inspection_for(spec.task, ctx.toolbox.ws.root).diff, spec.try_
+        )
         record = attempt_record(ctx, played, final, diff=diff, started=started, t0=t0)
         events.emit(
             "attempt_end",
@@ -174,7 +178,9 @@ def attempt_record(
         model_time_s=round(tally.model_time, 4),
         verify_time_s=round(tally.verify_time, 4),
         fault=tally.fault,
-        events=events_file(ctx.spec.attempt_id),
+        fault_class=fault_class_of(tally.fault) if played.outcome == "fault" else None,
+        try_=ctx.spec.try_,
+        events=events_file(ctx.spec.attempt_id, ctx.spec.try_),
         diff=diff,
         started_at=started,
         finished_at=_now(),
@@ -188,7 +194,7 @@ def infrastructure_fault(spec: AttemptSpec, arm: Arm, run: RunDir, error: str) -
     and as the last event of the attempt's events.
     """
     now = _now()
-    events = run.root / events_file(spec.attempt_id)
+    events = run.root / events_file(spec.attempt_id, spec.try_)
     seq = len(events.read_text(encoding="utf-8").splitlines()) + 1 if events.exists() else 1
     end = EventRecord(
         attempt_id=spec.attempt_id,
@@ -197,8 +203,12 @@ def infrastructure_fault(spec: AttemptSpec, arm: Arm, run: RunDir, error: str) -
         kind="attempt_end",
         data={"outcome": "fault", "infrastructure_error": error[:2000]},
     )
-    with events.open("a", encoding="utf-8") as fh:
+    with full_disk_names(events, run.root), events.open("a", encoding="utf-8") as fh:
         fh.write(dumps(end) + "\n")
     return AttemptRecord.infrastructure_fault(
-        attempt_key(spec, arm), error=error, diff=run.write_diff(spec.attempt_id, ""), at=now
+        attempt_key(spec, arm),
+        error=error,
+        diff=run.write_diff(spec.attempt_id, "", spec.try_),
+        at=now,
+        try_=spec.try_,
     )

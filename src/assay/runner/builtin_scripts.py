@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from assay.errors import InputError
+from assay.store.atomic import full_disk_names, write_atomic
 from assay.tasks.load import Task, list_files
 
 Turn = dict[str, Any]
@@ -147,8 +148,8 @@ def materialize(name: str, dest: Path, tasks: list[Task]) -> Path:
         )
     path = dest / f"{name}.json"
     if not path.exists():
-        dest.mkdir(parents=True, exist_ok=True)
-        path.write_text(
-            json.dumps(BUILTIN[name](tasks), indent=1, sort_keys=True) + "\n", encoding="utf-8"
-        )
+        # Atomic: a file cut by a crash or a full disk would be replayed on every resume.
+        with full_disk_names(path, dest.parent):
+            dest.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, json.dumps(BUILTIN[name](tasks), indent=1, sort_keys=True) + "\n")
     return path

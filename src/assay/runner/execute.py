@@ -1,101 +1,60 @@
-"""Run a whole experiment: expand the manifest, run attempts concurrently, record, resume."""
+"""Run a whole experiment: expand the manifest, run attempts concurrently, record, resume.
+
+Everything is validated before the run directory is created (manifest, suites, tasks,
+model specs, agent configs, channels). A writer holds the run directory's lock from start to
+end. A resume re-runs attempts without a record and interrupted ones, and, with
+``retry_faults``, those whose last try ended in an infrastructure fault, each as a new try.
+A full disk stops the run with :class:`~assay.errors.DiskFull`; nothing is recorded for the
+attempts it cut short, so the resume runs them again.
+"""
 
 from __future__ import annotations
 
-import os
-import platform
 import signal
-import subprocess
 import sys
+import tempfile
 import threading
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from assay import __version__
 from assay.agents.config import LoopConfig
-from assay.errors import InputError
+from assay.errors import DiskFull, InputError
+from assay.models.fileio import validate
 from assay.models.spec import load_model
 from assay.oversight.protocol import Channel
 from assay.oversight.registry import build_channel
 from assay.records.attempt import AttemptRecord
 from assay.records.canonical import dumps
 from assay.records.manifest import Manifest
+from assay.records.tasks import TASKS_FILE
 from assay.runner.attempt import infrastructure_fault, run_attempt
 from assay.runner.bounded import BoundedModel
 from assay.runner.builtin_scripts import materialize
+from assay.runner.prepare import (
+    environment,
+    load_tasks,
+    recorded_tasks,
+    resolve_suites,
+    task_list,
+    to_run,
+)
 from assay.runner.spec import Arm, AttemptSpec
 from assay.sandbox.isolation import Plan, plan_for
-from assay.sandbox.limits import Limits
-from assay.sandbox.scratch import scratch_dir
+from assay.sandbox.scratch import remove_orphans, run_scratch_prefix, scratch_dir
+from assay.store.atomic import full_disk_names, is_disk_full
 from assay.store.rundir import RunDir
 from assay.tasks.load import Task
-from assay.tasks.suite import load_suite
 
 if TYPE_CHECKING:
     from rich.progress import Progress
 
 _Handler = Callable[[int, FrameType | None], Any] | int | None
 """A SIGINT handler as ``signal.signal`` returns it."""
-
-
-def environment(plan: Plan) -> dict[str, Any]:
-    """What the run ran on: versions, platform, isolation (no paths, no secrets)."""
-    src = Path(__file__).resolve().parent
-    sha = dirty = None
-    try:
-        sha = subprocess.run(
-            ["git", "-C", str(src), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        ).stdout.strip()
-        dirty = bool(
-            subprocess.run(
-                ["git", "-C", str(src), "status", "--porcelain", "."],
-                capture_output=True,
-                text=True,
-                timeout=5,
-                check=True,
-            ).stdout.strip()
-        )
-    except (OSError, subprocess.SubprocessError):
-        pass
-    return {
-        "assay_version": __version__,
-        "git_sha": sha,
-        "git_dirty": dirty,
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "machine": platform.machine(),
-        "cpus": os.cpu_count(),
-        "isolation": plan.describe(Limits()).model_dump(),
-        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
-
-
-def _tasks(manifest: Manifest) -> list[Task]:
-    tasks: dict[str, Task] = {}
-    for suite in manifest.suites:
-        for t in load_suite(suite):
-            tasks.setdefault(t.id, t)
-    if manifest.tasks:
-        unknown = sorted(set(manifest.tasks) - set(tasks))
-        if unknown:
-            raise InputError.single(
-                "manifest",
-                "tasks",
-                f"unknown task ids {unknown}",
-                "use ids printed by `assay tasks list SUITE`",
-            )
-        return [tasks[i] for i in manifest.tasks]
-    return sorted(tasks.values(), key=lambda t: t.id)
 
 
 def _model_spec(spec: str, run: RunDir, tasks: list[Task]) -> str:
@@ -114,7 +73,9 @@ def _arms(manifest: Manifest, run: RunDir, tasks: list[Task]) -> dict[str, Arm]:
         cli = agent.kind.startswith("cli:")
         arms[agent.id] = Arm(
             model=BoundedModel(model, manifest.concurrency.model_connections),
-            config=LoopConfig() if cli else LoopConfig.model_validate(agent.config),
+            config=LoopConfig()
+            if cli
+            else validate(LoopConfig, agent.config, f"manifest: agents.{agent.id}.config"),
             script_keys=keys,
         )
         if cli:
@@ -151,15 +112,12 @@ def _channels(manifest: Manifest, run: RunDir, tasks: list[Task], plan: Plan) ->
     return out
 
 
-def plan_attempts(manifest: Manifest, tasks: list[Task]) -> list[AttemptSpec]:
-    """Every attempt of the experiment, interleaved so that arms share machine conditions."""
-    return [
-        AttemptSpec(task=t, agent=a, condition=c, seed=s)
-        for s in range(1, manifest.seeds + 1)
-        for t in tasks
-        for a in manifest.agents
-        for c in manifest.conditions
-    ]
+def _validate(manifest: Manifest, tasks: list[Task], plan: Plan) -> None:
+    """Build every arm and channel once in a throwaway folder: bad input fails before a run."""
+    with tempfile.TemporaryDirectory(prefix="assay-check-") as tmp:
+        probe = RunDir(Path(tmp))
+        _arms(manifest, probe, tasks)
+        _channels(manifest, probe, tasks, plan)
 
 
 def run_experiment(
@@ -169,11 +127,47 @@ def run_experiment(
     resume: bool = False,
     source_text: str | None = None,
     show_progress: bool = True,
+    manifest_dir: Path | None = None,
+    retry_faults: bool = False,
 ) -> RunDir:
-    """Run (or resume) an experiment into ``out``; return the run directory."""
+    """Run (or resume) an experiment into ``out``; return the run directory.
+
+    ``manifest_dir`` is the folder of the manifest file: suite paths are relative to it.
+    """
     plan = plan_for()
     if resume:
-        run = RunDir.open(out)
+        return _resume(manifest, out, plan, show_progress, retry_faults=retry_faults)
+    suites = resolve_suites(manifest, manifest_dir)
+    tasks = load_tasks(manifest, suites)
+    recorded = task_list(suites, tasks)
+    _validate(manifest, tasks, plan)
+    with full_disk_names(out, out):
+        out.mkdir(parents=True, exist_ok=True)
+    with RunDir(out).lock("run"):
+        try:
+            run = RunDir.create(
+                out,
+                manifest_json=dumps(manifest, indent=2),
+                digest=manifest.digest(),
+                environment=environment(plan),
+                tasks=recorded,
+                source_text=source_text,
+            )
+        except DiskFull as full:
+            # Nothing was started (no manifest.sha256 yet): the same command may run again.
+            full.fix = "free space and run the same command again (nothing ran yet)"
+            raise
+        _run(run, manifest, tasks, plan, show_progress, retry_faults=False)
+    return run
+
+
+def _resume(
+    manifest: Manifest, out: Path, plan: Plan, show_progress: bool, *, retry_faults: bool
+) -> RunDir:
+    """Continue a run under its lock: same manifest, same tasks, unchanged files."""
+    run = RunDir.open(out)
+    with run.lock("resume"):
+        run.repair()
         if run.digest != manifest.digest():
             raise InputError.single(
                 out / "manifest.sha256",
@@ -181,33 +175,41 @@ def run_experiment(
                 "manifest_changed: the manifest differs from the one this run started with",
                 "resume with the original manifest or start a new run",
             )
-    else:
-        out.mkdir(parents=True, exist_ok=True)
-        run = RunDir.create(
-            out,
-            manifest_json=dumps(manifest, indent=2),
-            digest=manifest.digest(),
-            environment=environment(plan),
-            source_text=source_text,
-        )
-    tasks = _tasks(manifest)
+        recorded = run.tasks()
+        if recorded is None:  # a run from before tasks.json: resolve as it did, then record
+            suites = resolve_suites(manifest, None)
+            tasks = load_tasks(manifest, suites)
+            run.write(TASKS_FILE, dumps(task_list(suites, tasks), indent=1) + "\n")
+        else:
+            tasks = recorded_tasks(recorded, out)
+        _run(run, manifest, tasks, plan, show_progress, retry_faults=retry_faults)
+    return run
+
+
+def _run(
+    run: RunDir,
+    manifest: Manifest,
+    tasks: list[Task],
+    plan: Plan,
+    show_progress: bool,
+    *,
+    retry_faults: bool,
+) -> None:
+    """Run what is left of the experiment into ``run`` (the caller holds its lock)."""
+    remove_orphans(run_scratch_prefix(run.root))  # what a killed writer left in scratch
     arms = _arms(manifest, run, tasks)
     channels = _channels(manifest, run, tasks, plan)
-    finished = {i for i, r in run.latest().items() if r.outcome != "interrupted"}
-    todo = [s for s in plan_attempts(manifest, tasks) if s.attempt_id not in finished]
-    stop = threading.Event()
     _execute(
-        todo,
+        to_run(manifest, tasks, run, retry_faults=retry_faults),
         arms=arms,
         manifest=manifest,
         channels=channels,
         run=run,
         plan=plan,
-        stop=stop,
+        stop=threading.Event(),
         show_progress=show_progress,
     )
     run.write_summary()
-    return run
 
 
 def _execute(
@@ -228,7 +230,7 @@ def _execute(
     try:
         with (
             progress,
-            scratch_dir("assay-run-") as scratch,
+            scratch_dir(run_scratch_prefix(run.root)) as scratch,
             ThreadPoolExecutor(max_workers=manifest.concurrency.attempts) as pool,
         ):
             bar = progress.add_task(manifest.name, total=len(todo), counts="")
@@ -243,7 +245,7 @@ def _execute(
             )
 
             def finish(fut: Future[AttemptRecord], spec: AttemptSpec) -> None:
-                record = _finished(fut, spec, arms, run)
+                record = _finished(fut, spec, arms, run, stop)
                 counts[record.outcome] += 1
                 progress.update(
                     bar,
@@ -289,16 +291,34 @@ def _schedule(
 
 
 def _finished(
-    fut: Future[AttemptRecord], spec: AttemptSpec, arms: dict[str, Arm], run: RunDir
+    fut: Future[AttemptRecord],
+    spec: AttemptSpec,
+    arms: dict[str, Arm],
+    run: RunDir,
+    stop: threading.Event,
 ) -> AttemptRecord:
-    """Append a finished attempt's record (a harness failure is recorded as a fault)."""
+    """Append a finished attempt's record (a harness failure is recorded as a fault).
+
+    A full disk is no attempt's fault: nothing is recorded for it, the run stops (attempts in
+    flight end as interrupted, if their records still fit) and :class:`DiskFull` is raised.
+    """
     try:
-        record = fut.result()
-    except Exception as exc:  # the harness failed, not the agent: record it
-        record = infrastructure_fault(
-            spec, arms[spec.agent.id], run, f"{type(exc).__name__}: {exc}"
-        )
-    run.append(record)
+        try:
+            record = fut.result()
+        except DiskFull:
+            raise
+        except Exception as exc:
+            if is_disk_full(exc):
+                name = getattr(exc, "filename", None) or "a scratch file"
+                raise DiskFull(str(name), str(run.root)) from exc
+            # The harness failed, not the agent: record it.
+            record = infrastructure_fault(
+                spec, arms[spec.agent.id], run, f"{type(exc).__name__}: {exc}"
+            )
+        run.append(record)
+    except DiskFull:
+        stop.set()
+        raise
     return record
 
 

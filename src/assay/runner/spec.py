@@ -22,6 +22,8 @@ class AttemptSpec:
     agent: AgentSpec
     condition: ConditionSpec
     seed: int
+    try_: int = 1
+    """Which try of the attempt this is: a retried fault or interruption is the next one."""
 
     @property
     def attempt_id(self) -> str:

@@ -1,16 +1,23 @@
 """The run directory: the authority on what ran. Append-only, flushed and synced per record.
 
 Layout: ``manifest.json`` (the validated manifest, canonical) and ``manifest.sha256``,
-``manifest.toml`` (the file as given, when there was one), ``environment.json``, ``attempts.jsonl``
-(one line per finished attempt; the last line per attempt id wins), ``events/<id>.jsonl``,
-``diffs/<id>.patch``, ``summary.csv`` (regenerated). A line cut short by a crash is
-dropped on the next open; an attempt without a line in ``attempts.jsonl`` never happened and
-is run again from scratch.
+``manifest.toml`` (the file as given, when there was one), ``environment.json``,
+``tasks.json`` (the tasks planned over, each folder's file digests), ``attempts.jsonl`` (one
+line per finished try of an attempt; the last line per attempt id wins),
+``events/<id>.jsonl``, ``diffs/<id>.patch`` (``<id>.tryN.*`` for a later try),
+``summary.csv`` (regenerated), ``.lock`` (who writes now).
+
+Whole files are written atomically (temporary file, fsync, rename); ``attempts.jsonl`` and
+event files only grow, a line at a time. Only the writer holding the lock (``.lock``) cuts
+a line left without its newline by a crash; readers ignore such a tail and change nothing.
+An attempt without a line in ``attempts.jsonl`` never happened and is run again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
 import os
 import threading
@@ -21,9 +28,12 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from assay.errors import InputError
-from assay.records.attempt import AttemptRecord, EventRecord
+from assay.records.attempt import AttemptRecord, EventRecord, diff_file, events_file
 from assay.records.canonical import digest, dumps
 from assay.records.manifest import Manifest, manifest_from_dict
+from assay.records.tasks import TASKS_FILE, TaskList
+from assay.store.atomic import full_disk_names, write_atomic
+from assay.store.lock import RunLock
 
 ATTEMPTS = "attempts.jsonl"
 SUMMARY_COLUMNS = (
@@ -49,13 +59,6 @@ SUMMARY_COLUMNS = (
 )
 
 
-def _append_synced(path: Path, line: str) -> None:
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(line + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
 def _repair_tail(path: Path) -> int:
     """Cut a final line left without its newline by a crash; return the bytes dropped."""
     if not path.exists():
@@ -71,20 +74,41 @@ def _repair_tail(path: Path) -> int:
     return len(data) - keep
 
 
+def _committed_lines(path: Path) -> list[tuple[int, str]]:
+    """The complete lines of an append-only file, numbered; a cut last line is not one."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError.single(
+            path, "", f"cannot read the attempt records: {exc}", "restore the file from a backup"
+        ) from None
+    out = []
+    for n, raw in enumerate(data.split(b"\n")[:-1], start=1):
+        try:
+            out.append((n, raw.decode("utf-8")))
+        except UnicodeDecodeError:
+            raise InputError.single(
+                path, f"line {n}", "not UTF-8 text", "restore the file from a backup"
+            ) from None
+    return out
+
+
 class EventLog:
     """The events of one attempt, each line synced as it is written."""
 
-    def __init__(self, path: Path, attempt_id: str) -> None:
+    def __init__(self, path: Path, attempt_id: str, run_root: Path) -> None:
         self.path = path
         self.attempt_id = attempt_id
+        self._root = run_root
         self._start = time.monotonic()
         self._seq = 0
         self._lock = threading.Lock()
-        self._fh: IO[str] = path.open("w", encoding="utf-8")
+        with full_disk_names(path, run_root):
+            self._fh: IO[str] = path.open("w", encoding="utf-8")
 
     def emit(self, kind: str, data: dict[str, Any]) -> None:
-        """Append one event."""
-        with self._lock:
+        """Append one event (a full disk raises :class:`~assay.errors.DiskFull`)."""
+        with self._lock, full_disk_names(self.path, self._root):
             self._seq += 1
             rec = EventRecord(
                 attempt_id=self.attempt_id,
@@ -98,16 +122,21 @@ class EventLog:
             os.fsync(self._fh.fileno())
 
     def close(self) -> None:
-        """Close the file."""
-        self._fh.close()
+        """Close the file (what a full disk kept from it is lost with the attempt's record)."""
+        with contextlib.suppress(OSError):
+            self._fh.close()
 
 
 class RunDir:
-    """A run directory being written or read."""
+    """A run directory being written (under its lock) or read (never changed)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._lock = threading.Lock()
+
+    def lock(self, purpose: str) -> RunLock:
+        """The run's exclusive writer lock (use it as a context manager)."""
+        return RunLock(self.root, purpose)
 
     @classmethod
     def create(
@@ -117,31 +146,39 @@ class RunDir:
         manifest_json: str,
         digest: str,
         environment: dict[str, Any],
+        tasks: TaskList,
         source_text: str | None = None,
     ) -> RunDir:
-        """Start a new run directory (refuses one that already holds a run)."""
-        if (root / ATTEMPTS).exists() or (root / "manifest.sha256").exists():
+        """Fill a new run directory (refuses one that already holds a run).
+
+        The caller holds the lock. ``manifest.sha256`` is written last: a folder where it is
+        missing holds no run yet (a start cut short by a crash or a full disk), so starting
+        again into it is allowed.
+        """
+        attempts = root / ATTEMPTS
+        if (root / "manifest.sha256").exists() or (attempts.exists() and attempts.stat().st_size):
             raise InputError.single(
                 root,
                 "",
                 "already holds a run",
                 "resume it with --resume, or choose a new --out folder",
             )
-        for sub in ("events", "diffs"):
-            (root / sub).mkdir(parents=True, exist_ok=True)
-        (root / "manifest.json").write_text(manifest_json + "\n", encoding="utf-8")
+        run = cls(root)
+        with full_disk_names(root, root):
+            for sub in ("events", "diffs"):
+                (root / sub).mkdir(parents=True, exist_ok=True)
+        run.write("manifest.json", manifest_json + "\n")
         if source_text is not None:
-            (root / "manifest.toml").write_text(source_text, encoding="utf-8")
-        (root / "manifest.sha256").write_text(digest + "\n", encoding="utf-8")
-        (root / "environment.json").write_text(
-            dumps(environment, indent=2) + "\n", encoding="utf-8"
-        )
-        (root / ATTEMPTS).touch()
-        return cls(root)
+            run.write("manifest.toml", source_text)
+        run.write("environment.json", dumps(environment, indent=2) + "\n")
+        run.write(TASKS_FILE, dumps(tasks, indent=1) + "\n")
+        run.write(ATTEMPTS, "")
+        run.write("manifest.sha256", digest + "\n")
+        return run
 
     @classmethod
     def open(cls, root: Path) -> RunDir:
-        """Open an existing run directory for resuming or reading; repair a cut last line."""
+        """Open an existing run directory; nothing is changed (see :meth:`repair`)."""
         if not (root / "manifest.sha256").is_file():
             raise InputError.single(
                 root,
@@ -149,9 +186,19 @@ class RunDir:
                 "not a run directory (no manifest.sha256)",
                 "point at a folder written by `assay run`",
             )
-        run = cls(root)
-        _repair_tail(root / ATTEMPTS)
-        return run
+        return cls(root)
+
+    def repair(self) -> int:
+        """Cut a line left without its newline by a crash (the lock holder only)."""
+        with full_disk_names(self.root / ATTEMPTS, self.root):
+            return _repair_tail(self.root / ATTEMPTS)
+
+    def write(self, rel: str, text: str) -> Path:
+        """Write a whole file of the run atomically; a full disk names the file."""
+        path = self.root / rel
+        with full_disk_names(path, self.root):
+            write_atomic(path, text)
+        return path
 
     @property
     def digest(self) -> str:
@@ -178,29 +225,56 @@ class RunDir:
         """The digest of ``manifest.json`` as it is now: equal to :attr:`digest` if intact."""
         return digest(self._manifest_data())
 
-    def events(self, attempt_id: str) -> EventLog:
-        """A fresh event log for an attempt (an unfinished earlier one is replaced)."""
-        return EventLog(self.root / "events" / f"{attempt_id}.jsonl", attempt_id)
+    def tasks(self) -> TaskList | None:
+        """The tasks the run started with (None for a run from before ``tasks.json``)."""
+        file = self.root / TASKS_FILE
+        if not file.exists():
+            return None
+        try:
+            return TaskList.model_validate(json.loads(file.read_text(encoding="utf-8")))
+        except (OSError, ValueError, ValidationError) as exc:
+            raise InputError.single(
+                file, "", f"unreadable task list: {exc}", "restore tasks.json from a backup"
+            ) from None
 
-    def write_diff(self, attempt_id: str, diff: str) -> str:
-        """Store an attempt's final diff; return its relative path."""
-        rel = f"diffs/{attempt_id}.patch"
-        path = self.root / rel
-        path.write_text(diff, encoding="utf-8")
-        with path.open("rb") as fh:
-            os.fsync(fh.fileno())
+    def events(self, attempt_id: str, try_: int = 1) -> EventLog:
+        """A fresh event log for a try of an attempt (an unfinished one is replaced)."""
+        return EventLog(self.root / events_file(attempt_id, try_), attempt_id, self.root)
+
+    def write_diff(self, attempt_id: str, diff: str, try_: int = 1) -> str:
+        """Store a try's final diff; return its relative path."""
+        rel = diff_file(attempt_id, try_)
+        self.write(rel, diff)
         return rel
 
     def append(self, record: AttemptRecord) -> None:
-        """Append one finished attempt, flushed and synced before returning."""
-        with self._lock:
-            _append_synced(self.root / ATTEMPTS, dumps(record))
+        """Append one finished attempt, synced before returning.
+
+        A failed write is undone (the file is cut back to where it was), so no later line
+        ever follows half a line; a full disk raises :class:`~assay.errors.DiskFull`.
+        """
+        path = self.root / ATTEMPTS
+        data = (dumps(record) + "\n").encode("utf-8")
+        with self._lock, full_disk_names(path, self.root):
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+            try:
+                start = os.lseek(fd, 0, os.SEEK_END)
+                try:
+                    view = memoryview(data)
+                    while view:  # unbuffered: nothing is left to be written on close
+                        view = view[os.write(fd, view) :]
+                    os.fsync(fd)
+                except OSError:
+                    os.ftruncate(fd, start)
+                    raise
+            finally:
+                os.close(fd)
 
     def attempts(self) -> list[AttemptRecord]:
-        """Every attempt record in file order (corrupt lines raise InputError)."""
+        """Every committed attempt record in file order (corrupt lines raise InputError)."""
         path = self.root / ATTEMPTS
         out: list[AttemptRecord] = []
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        for n, line in _committed_lines(path):
             if not line.strip():
                 continue
             try:
@@ -219,13 +293,12 @@ class RunDir:
         return {r.attempt_id: r for r in self.attempts()}
 
     def write_summary(self) -> Path:
-        """Regenerate summary.csv from attempts.jsonl."""
-        path = self.root / "summary.csv"
+        """Regenerate summary.csv from attempts.jsonl (atomically)."""
         rows = sorted(self.latest().values(), key=lambda r: r.attempt_id)
-        with path.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(SUMMARY_COLUMNS)
-            for r in rows:
-                data = r.model_dump()
-                writer.writerow(["" if data[c] is None else data[c] for c in SUMMARY_COLUMNS])
-        return path
+        buf = io.StringIO(newline="")
+        writer = csv.writer(buf)
+        writer.writerow(SUMMARY_COLUMNS)
+        for r in rows:
+            data = r.model_dump()
+            writer.writerow(["" if data[c] is None else data[c] for c in SUMMARY_COLUMNS])
+        return self.write("summary.csv", buf.getvalue())

@@ -33,12 +33,18 @@ class VerifySpec(_Strict):
     """Globs, relative to ``workspace/``, of the public test files the agent sees."""
     hidden_tests: str = "tests"
     """Folder, relative to the task folder, of the hidden tests (never shown to the agent)."""
+
     repeats: int = Field(default=3, ge=1, le=20)
     """Independent runs per verification; every one must pass, disagreement marks it flaky."""
     timeout_s: float = Field(default=60.0, gt=0, le=3600)
     """Wall-clock limit for one run; the whole process group is killed when it expires."""
     memory_mb: int = Field(default=1024, ge=64, le=65536)
     """Address-space limit for the test process."""
+
+    @field_validator("hidden_tests")
+    @classmethod
+    def _folder_name(cls, value: str) -> str:
+        return _path_name(value)
 
 
 class Hazard(_Strict):
@@ -70,3 +76,17 @@ class TaskSpec(_Strict):
         if any(not v.strip() for v in value):
             raise ValueError("entries must be non-empty strings")
         return value
+
+    @field_validator("prompt")
+    @classmethod
+    def _file_name(cls, value: str) -> str:
+        return _path_name(value)
+
+
+def _path_name(value: str) -> str:
+    """A path the file system can look up: no NUL byte, no part over 255 bytes."""
+    if "\0" in value:
+        raise ValueError("a path cannot hold a NUL byte")
+    if any(len(part.encode()) > 255 for part in value.split("/")):
+        raise ValueError("a path part is longer than 255 bytes, more than a file name can be")
+    return value
