@@ -24,11 +24,11 @@ LOCK: Final = ".lock"
 """The lock file, relative to the run directory."""
 
 
-def _holder(fh: IO[str]) -> str:
+def _holder(fh: IO[bytes]) -> str:
     """Who holds the lock, as its file says (best effort: the holder may be writing it)."""
     fh.seek(0)
     try:
-        info = json.loads(fh.read() or "{}")
+        info = json.loads(fh.read() or b"{}")
     except ValueError:
         info = {}
     if not isinstance(info, dict) or "pid" not in info:
@@ -44,7 +44,7 @@ class RunLock:
     def __init__(self, root: Path, purpose: str) -> None:
         self.root = root
         self.purpose = purpose
-        self._fh: IO[str] | None = None
+        self._fh: IO[bytes] | None = None
 
     @property
     def held(self) -> bool:
@@ -56,7 +56,8 @@ class RunLock:
         path = self.root / LOCK
         # Opened without truncating: the holder's details stay readable until we own it.
         with full_disk_names(path, self.root):
-            fh = path.open("a+", encoding="utf-8")
+            # Unbuffered: nothing is left to flush (and fail on a full disk) at close.
+            fh = path.open("a+b", buffering=0)
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -79,8 +80,7 @@ class RunLock:
             # In place, not by rename: the lock lives on this very inode.
             fh.seek(0)
             fh.truncate()
-            fh.write(json.dumps(info) + "\n")
-            fh.flush()
+            fh.write((json.dumps(info) + "\n").encode())
         except OSError:
             pass  # a full disk: the lock holds all the same, only its holder goes unnamed
         return self
