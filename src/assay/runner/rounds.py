@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 from assay.agents.loop import AgentResult
 from assay.agents.tools import Toolbox
+from assay.models.retry import TryReport, call_scope
 from assay.oversight.diff import inspection_for
 from assay.oversight.protocol import Channel, ChannelVerdict, Inspection
 from assay.records.attempt import ChannelRecord
@@ -32,6 +35,28 @@ from assay.runner.channels import (
 from assay.runner.spec import Arm, AttemptSpec
 from assay.runner.truth import HiddenTruth
 from assay.store.rundir import EventLog
+
+
+class AttemptStop(threading.Event):
+    """Set when the run stops (Ctrl-C) or when the attempt's time is up.
+
+    The agents only ask ``is_set()`` between their steps, so this is all they see.
+    """
+
+    def __init__(self, run_stop: threading.Event, limit_s: float) -> None:
+        super().__init__()
+        self.run_stop = run_stop
+        self.limit_s = limit_s
+        self._deadline = time.monotonic() + limit_s
+
+    @property
+    def timed_out(self) -> bool:
+        """The attempt's time is up."""
+        return time.monotonic() >= self._deadline
+
+    def is_set(self) -> bool:
+        """Whether the agent should stop now."""
+        return super().is_set() or self.run_stop.is_set() or self.timed_out
 
 
 @dataclass(frozen=True)
@@ -101,27 +126,75 @@ class Rounds:
 
 
 def run_rounds(ctx: AttemptContext) -> Rounds:
-    """Rounds until the result ships, the agent faults or is interrupted, or retries run out."""
+    """Rounds until the result ships, the agent faults or is interrupted, or retries run out.
+
+    The attempt has ``timeouts.attempt_s`` in all; every try of every model call made in it
+    is recorded (``model_try`` events for the failed ones), and once the run is stopping no
+    call is retried.
+    """
     played = Rounds()
+    stop = AttemptStop(ctx.stop, ctx.manifest.timeouts_or_default().attempt_s)
+    with call_scope(on_try=partial(record_try, ctx.events), should_stop=ctx.stop.is_set):
+        play_rounds(ctx, played, stop)
+    settle(ctx, played, stop)
+    return played
+
+
+def play_rounds(ctx: AttemptContext, played: Rounds, stop: AttemptStop) -> None:
+    """The rounds themselves (see :func:`run_rounds`)."""
     prompt = ctx.spec.task.prompt_text
     while True:
-        agent_round(ctx, played, prompt)
+        agent_round(ctx, played, prompt, stop)
         if played.outcome in ("fault", "interrupted"):
-            return played
+            return
         if not is_overseen(ctx.spec.condition):
             # Nobody inspects: the agent's own done (public tests) is the only acceptance.
             played.shipped = played.outcome == "completed"
-            return played
+            return
         verdicts = oversee_round(ctx, played)
         if played.outcome == "completed" and not any(v.flag for v in verdicts):
             played.shipped = True
-            return played
-        if played.retries >= ctx.spec.condition.max_retries or ctx.stop.is_set():
-            return played
+            return
+        if played.retries >= ctx.spec.condition.max_retries or stop.is_set():
+            return
         prompt = retry_prompt(ctx, played, verdicts)
 
 
-def agent_round(ctx: AttemptContext, played: Rounds, prompt: str) -> None:
+def settle(ctx: AttemptContext, played: Rounds, stop: AttemptStop) -> None:
+    """Name what stopped the attempt early: the operator, or the attempt's own time.
+
+    A fault while the run is stopping is recorded as interrupted (the stop may have cut
+    the call short; a resume runs it again). An agent stopped because the attempt's time
+    ran out ends as ``budget``: wall-clock time is one of its budgets, and its workspace is
+    judged like any other.
+    """
+    if ctx.stop.is_set():
+        if played.outcome == "fault":
+            played.outcome = "interrupted"
+        return
+    if played.outcome == "interrupted" and stop.timed_out:
+        played.outcome = "budget"
+        ctx.events.emit("attempt_timeout", {"limit_s": stop.limit_s, "round": played.rounds - 1})
+
+
+def record_try(events: EventLog, report: TryReport) -> None:
+    """Record a failed try of a model call (a successful one is the ``model_call`` event)."""
+    if report.ok:
+        return
+    events.emit(
+        "model_try",
+        {
+            "try": report.attempt,
+            "kind": report.kind,
+            "status": report.status,
+            "detail": report.detail,
+            "latency_s": round(report.latency_s, 4),
+            "wait_s": round(report.wait_s, 4),
+        },
+    )
+
+
+def agent_round(ctx: AttemptContext, played: Rounds, prompt: str, stop: AttemptStop) -> None:
     """One run of the agent; its ``done`` reaches the gate through the toolbox (public tests)."""
     played.rounds += 1
     ctx.events.emit("round_start", {"round": played.rounds - 1})
@@ -130,7 +203,7 @@ def agent_round(ctx: AttemptContext, played: Rounds, prompt: str) -> None:
         prompt=prompt,
         conversation=ctx.conversation,
         emit=ctx.events.emit,
-        stop=ctx.stop,
+        stop=stop,
     )
     played.tally.add(result)
     played.outcome = result.outcome
