@@ -56,6 +56,8 @@ SUMMARY_COLUMNS = (
     "cost_usd",
     "duration_s",
     "fault",
+    "fault_class",
+    "try",
 )
 
 
@@ -299,6 +301,6 @@ class RunDir:
         writer = csv.writer(buf)
         writer.writerow(SUMMARY_COLUMNS)
         for r in rows:
-            data = r.model_dump()
+            data = r.model_dump(by_alias=True)
             writer.writerow(["" if data[c] is None else data[c] for c in SUMMARY_COLUMNS])
         return self.write("summary.csv", buf.getvalue())
