@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from math import comb
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from statsmodels.stats.contingency_tables import mcnemar  # type: ignore[import-untyped]
 
 from assay.stats import boschloo_pvalue, fisher_pvalue, mcnemar_exact, sign_test
+from assay.stats.paired import Alternative
 
 
 @pytest.mark.parametrize(
@@ -57,3 +61,57 @@ def test_sign_test_drops_ties() -> None:
 def test_unpaired_tests_reject_empty_arms() -> None:
     with pytest.raises(ValueError, match="at least one attempt"):
         fisher_pvalue((0, 0), (1, 3))
+
+
+# Issue 19, item 14: large counts exhausted memory after a minute. The fallbacks' cost does
+# not grow with the counts, and each stays on the conservative or the agreeing side.
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(1, 120).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+    st.integers(1, 120).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+    st.sampled_from(["greater", "less", "two-sided"]),
+)
+def test_boschloo_never_exceeds_fisher(
+    t: tuple[int, int], c: tuple[int, int], alternative: Alternative
+) -> None:
+    # Why Fisher's p-values bound Boschloo's above the size limit (two-sided, scipy's
+    # Boschloo doubles its smaller tail, so the bound does too).
+    if alternative == "two-sided":
+        tails = fisher_pvalue(t, c, "greater"), fisher_pvalue(t, c, "less")
+        bound = min(1.0, 2 * min(tails))
+    else:
+        bound = fisher_pvalue(t, c, alternative)
+    assert boschloo_pvalue(t, c, alternative) <= bound + 1e-9
+
+
+def test_above_the_limits_the_fallbacks_answer() -> None:
+    from assay.stats.exact import BOSCHLOO_MAX_TABLES, FISHER_MAX_N
+
+    big = (600, 1000), (500, 1000)
+    assert BOSCHLOO_MAX_TABLES < (1000 + 1) ** 2
+    assert boschloo_pvalue(*big) == fisher_pvalue(*big)  # one-sided ("greater")
+    huge = (600_000_000, 1_000_000_000), (500_000_000, 1_000_000_000)
+    assert FISHER_MAX_N < 2 * 10**9
+    assert fisher_pvalue(*huge) == 0.0 and boschloo_pvalue(*huge) == 0.0
+    even = (500_000_000, 1_000_000_000), (500_000_000, 1_000_000_000)
+    assert fisher_pvalue(*even, "two-sided") == 1.0
+    assert 0.49 < fisher_pvalue(*even, "greater") < 0.51
+
+
+@pytest.mark.parametrize("alternative", ["greater", "less", "two-sided"])
+def test_the_z_test_agrees_with_fisher_at_the_limit(alternative: Alternative) -> None:
+    from assay.stats.exact import _z_test
+
+    t, c = (500_700, 1_000_000), (499_300, 1_000_000)
+    assert _z_test(t, c, alternative) == pytest.approx(
+        fisher_pvalue(t, c, alternative), rel=0.05, abs=1e-6
+    )
+
+
+def test_mcnemar_beyond_the_integer_sum_agrees_with_it() -> None:
+    from assay.stats.exact import MCNEMAR_EXACT_MAX
+
+    b, c = 1_040, MCNEMAR_EXACT_MAX - 1_040 + 1  # just past the limit
+    exact = sum(math.comb(b + c, j) for j in range(b, b + c + 1)) / 2 ** (b + c)
+    assert mcnemar_exact(b, c, "greater") == pytest.approx(exact, rel=1e-9)
+    assert 0 <= mcnemar_exact(10**9, 10**9 + 5, "two-sided") <= 1

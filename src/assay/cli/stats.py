@@ -114,5 +114,9 @@ def compare_cmd(
             f" [{diff.lower:+.3f}, {diff.upper:+.3f}]  ({diff.method})"
         )
     for test in result.tests:
-        console.print(f"{test.name} ({test.alternative}): p = {test.pvalue:.4g}")
+        how = f" [{test.approximation}: the counts are too large for the exact test]"
+        console.print(
+            f"{test.name} ({test.alternative}): p = {test.pvalue:.4g}"
+            + (how if test.approximation else "")
+        )
     console.print(result.note, style="dim")

@@ -12,7 +12,13 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assay.stats.exact import boschloo_pvalue, fisher_pvalue, mcnemar_exact
+from assay.stats.exact import (
+    boschloo_is_exact,
+    boschloo_pvalue,
+    fisher_is_exact,
+    fisher_pvalue,
+    mcnemar_exact,
+)
 from assay.stats.paired import Alternative, PairedCounts, newcombe_paired
 from assay.stats.proportions import check_counts, newcombe_difference, wilson
 from assay.stats.result import Interval
@@ -51,6 +57,10 @@ class TestResult(_Record):
     alternative: Alternative
     """``greater``: B's rate is higher; ``less``: lower; ``two-sided``: different."""
     pvalue: float
+    approximation: str | None = None
+    """What was computed instead of the exact test at these counts (``None``: the exact
+    test): ``fisher-upper-bound`` for Boschloo, ``pooled-z-test`` for Fisher (and for
+    Boschloo above Fisher's limit). See ``assay.stats.exact``."""
 
 
 class Comparison(_Record):
@@ -68,6 +78,16 @@ class Comparison(_Record):
     """``None`` when an arm has fewer than two attempts (not estimable)."""
     tests: list[TestResult]
     note: str
+
+
+Z_TEST: Final = "pooled-z-test"
+FISHER_BOUND: Final = "fisher-upper-bound"
+
+
+def _boschloo_approximation(b: tuple[int, int], a: tuple[int, int]) -> str | None:
+    if boschloo_is_exact(b, a):
+        return None
+    return FISHER_BOUND if fisher_is_exact(b, a) else Z_TEST
 
 
 def _arm(name: str, successes: int, n: int, confidence: float) -> ArmSummary:
@@ -134,10 +154,16 @@ def compare(
         diff = newcombe_difference(b, a, confidence=confidence)
         tests = [
             TestResult(
-                name="fisher", alternative=alternative, pvalue=fisher_pvalue(b, a, alternative)
+                name="fisher",
+                alternative=alternative,
+                pvalue=fisher_pvalue(b, a, alternative),
+                approximation=None if fisher_is_exact(b, a) else Z_TEST,
             ),
             TestResult(
-                name="boschloo", alternative=alternative, pvalue=boschloo_pvalue(b, a, alternative)
+                name="boschloo",
+                alternative=alternative,
+                pvalue=boschloo_pvalue(b, a, alternative),
+                approximation=_boschloo_approximation(b, a),
             ),
         ]
         note = (
