@@ -20,8 +20,9 @@ def report_cmd(
     Reads nothing but the run directories. Deciding the pre-registered claims is a look,
     recorded in each run's claims/ledger.jsonl. Prints the report folder.
     """
+    from assay.cli.options import output_folder
     from assay.report.build import write_report
 
-    files = write_report(runs, out or runs[0] / "report")
+    files = write_report(runs, output_folder(out or runs[0] / "report", "--out"))
     typer.echo(str(files.folder / files.markdown))
     typer.echo(str(files.folder / files.html))

@@ -33,6 +33,7 @@ def run_cmd(
     """Run MANIFEST (or the bundled demo) into a run directory; print its path."""
     from datetime import UTC, datetime
 
+    from assay.cli.options import output_folder
     from assay.errors import InputError
     from assay.records.manifest import load_manifest
     from assay.results.claims import check_claims
@@ -71,7 +72,7 @@ def run_cmd(
             manifest_dir = path.resolve().parent
         check_claims(m, str(manifest or "manifest"))
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        target = out or Path("runs") / f"{m.name}-{stamp}"
+        target = output_folder(out or Path("runs") / f"{m.name}-{stamp}", "--out")
     run = run_experiment(
         m,
         target,

@@ -63,8 +63,8 @@ SUMMARY_COLUMNS = (
 
 def _repair_tail(path: Path) -> int:
     """Cut a final line left without its newline by a crash; return the bytes dropped."""
-    if not path.exists():
-        return 0
+    if not path.is_file():
+        return 0  # missing or not a file: reading the records says so, as bad input
     data = path.read_bytes()
     if not data or data.endswith(b"\n"):
         return 0
