@@ -28,6 +28,7 @@ def _start(args: list[str]) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
 
 
@@ -47,11 +48,16 @@ def _holder_pid(out: Path) -> int | None:
         return None
 
 
-def test_second_writer_is_refused_naming_the_holder_and_nothing_is_doubled(tmp_path):
+def test_two_resumes_at_once_one_is_refused_naming_the_holder_and_nothing_is_doubled(tmp_path):
     m = tmp_path / "m.toml"
     m.write_text(manifest_text(TASKS, attempts=1))
     out = tmp_path / "r"
-    first = _start(["run", str(m), "--out", str(out), "--quiet"])
+    # A run killed early leaves an unfinished run directory (whatever it recorded is fine).
+    started = _start(["run", str(m), "--out", str(out), "--quiet"])
+    _wait_for(lambda: _holder_pid(out) == started.pid)
+    os.killpg(started.pid, signal.SIGKILL)  # the whole session: its gate servers too
+    started.communicate()
+    first = _start(["run", "--resume", str(out), "--quiet"])
     try:
         _wait_for(lambda: _holder_pid(out) == first.pid)
         os.kill(first.pid, signal.SIGSTOP)  # it holds the lock, paused
@@ -59,7 +65,7 @@ def test_second_writer_is_refused_naming_the_holder_and_nothing_is_doubled(tmp_p
         for second in seconds:
             assert second.returncode == 2, second.stderr
             assert "Traceback" not in second.stderr
-            assert f"in use by pid {first.pid}" in second.stderr and "started" in second.stderr
+            assert f"in use by pid {first.pid} (resume, started" in second.stderr
         os.kill(first.pid, signal.SIGCONT)
         _, err = first.communicate(timeout=600)
         assert first.returncode == 0, err

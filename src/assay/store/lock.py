@@ -55,9 +55,17 @@ class RunLock:
         """Take the lock or raise :class:`InputError` naming who holds it."""
         path = self.root / LOCK
         # Opened without truncating: the holder's details stay readable until we own it.
-        with full_disk_names(path, self.root):
-            # Unbuffered: nothing is left to flush (and fail on a full disk) at close.
-            fh = path.open("a+b", buffering=0)
+        try:
+            with full_disk_names(path, self.root):
+                # Unbuffered: nothing is left to flush (and fail on a full disk) at close.
+                fh = path.open("a+b", buffering=0)
+        except OSError as exc:
+            raise InputError.single(
+                self.root,
+                "",
+                f"cannot open its lock file {LOCK}: {exc.strerror or exc}",
+                "writing (a run, a resume, a claims look) needs a writable run directory",
+            ) from None
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
