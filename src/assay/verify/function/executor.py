@@ -42,6 +42,8 @@ class Job:
     import_s: float = IMPORT_S
     snippets: Sequence[str] | None = None
     """Instead of calls: code run after the module, each reported as ok or its exception."""
+    not_none: bool = False
+    """Send ``out is not None`` instead of a non-bool answer (EvalPlus's not-None tasks)."""
 
     def request(self) -> dict[str, Any]:
         """The plain request sent to the sandbox server (no expected value in it)."""
@@ -52,6 +54,7 @@ class Job:
             "inputs": list(self.inputs),
             "mode": "snippets" if self.snippets is not None else "calls",
             "snippets": list(self.snippets or []),
+            "not_none": self.not_none,
             "limits": {"cpu_s": cpu, "memory_mb": self.memory_mb, "fsize_mb": 16, "nofile": 128},
         }
 
@@ -234,3 +237,21 @@ class FunctionPool:
                 continue
             done[index] = run
         return [done[i] for i in range(len(jobs))]
+
+
+_shared: FunctionPool | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_pool() -> FunctionPool:
+    """The process-wide pool (started on first use, closed at exit)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            import atexit
+
+            pool = FunctionPool()
+            pool.start()
+            atexit.register(pool.close)
+            _shared = pool
+        return _shared
