@@ -15,8 +15,9 @@ Encoding (JSON, one value):
   (``[real, imag]``, each an encoded float);
 * lists are JSON arrays.
 
-Only exact built-in types are encoded (a subclass of ``list`` or ``int`` is refused): a
-value of any other type raises :class:`Unserializable`.
+Only exact built-in types are encoded (a subclass of ``list`` or ``int`` is refused; the
+dicts of :mod:`collections` cross as plain dicts): a value of any other type raises
+:class:`Unserializable`.
 """
 
 import json
@@ -58,8 +59,9 @@ def _enc(x: Any, depth: int) -> Any:
         # A set has no order: sort the encoded items so equal sets encode equally.
         items.sort(key=lambda i: json.dumps(i, sort_keys=True))
         return {"$": t.__name__, "v": items}
-    if t is dict:
-        return {"$": "dict", "v": [[_enc(k, d), _enc(v, d)] for k, v in x.items()]}
+    if t is dict or (isinstance(x, dict) and t.__module__ == "collections"):
+        # Counter, OrderedDict, defaultdict cross as their items: only data is compared.
+        return {"$": "dict", "v": [[_enc(k, d), _enc(v, d)] for k, v in dict.items(x)]}
     if t is bytes:
         return {"$": "bytes", "v": x.hex()}
     if t is complex:
