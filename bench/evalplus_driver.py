@@ -39,8 +39,14 @@ def _statuses(dataset, problem, fast_check):
                 row.append("pass")
                 continue
             stat, _ = untrusted_check(
-                dataset, code, inputs[s], problem["entry"], expected=oracle[s][0],
-                atol=problem["atol"], ref_time=oracle[s][1], fast_check=fast_check,
+                dataset,
+                code,
+                inputs[s],
+                problem["entry"],
+                expected=oracle[s][0],
+                atol=problem["atol"],
+                ref_time=oracle[s][1],
+                fast_check=fast_check,
             )
             row.append(stat)
         out.append(row)

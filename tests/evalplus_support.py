@@ -16,9 +16,9 @@ from pathlib import Path
 
 from assay.tasks.load import Task
 from assay.tasks.mutants import mutants
+from assay.verify.function.data import read_inputs
 from assay.verify.function.executor import FunctionPool
 from assay.verify.function.gate import fn_spec, verify_function
-from assay.verify.function.data import read_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 DRIVER = ROOT / "bench" / "evalplus_driver.py"

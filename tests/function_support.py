@@ -48,7 +48,9 @@ def write_function_task(
         f'[verify.function]\nentry_point = "{entry}"\n{extra}'
     )
     (root / "PROMPT.md").write_text("Write it.\n")
-    (root / "workspace/solution.py").write_text(f"def {entry}(*a):\n    raise NotImplementedError\n")
+    (root / "workspace/solution.py").write_text(
+        f"def {entry}(*a):\n    raise NotImplementedError\n"
+    )
     (root / "workspace/test_solution.py").write_text("def test_nothing():\n    pass\n")
     (root / "solution/solution.py").write_text(reference)
     data = {"schema": "assay.function-inputs.v1", "base": base, "plus": plus or []}
@@ -75,7 +77,9 @@ def candidate(tmp_path: Path, add_task: Task) -> Callable[[str], Path]:
     def build(source: str) -> Path:
         ws = tmp_path / f"ws{next(counter)}"
         ws.mkdir()
-        (ws / "test_solution.py").write_bytes((add_task.workspace / "test_solution.py").read_bytes())
+        (ws / "test_solution.py").write_bytes(
+            (add_task.workspace / "test_solution.py").read_bytes()
+        )
         (ws / "solution.py").write_text(source)
         return ws
 

@@ -169,7 +169,9 @@ def test_fork_bomb_is_bounded_and_cleaned_up(add_task, candidate, fn_pool):
 
 
 def test_a_hang_on_one_input_fails_that_input_within_its_limit(add_task, candidate, fn_pool):
-    hang = "import time\ndef add(a, b):\n    if a == 0:\n        time.sleep(1000)\n    return a + b\n"
+    hang = (
+        "import time\ndef add(a, b):\n    if a == 0:\n        time.sleep(1000)\n    return a + b\n"
+    )
     start = time.monotonic()
     v = _verdict(add_task, candidate, fn_pool, hang)
     assert time.monotonic() - start < 10

@@ -124,7 +124,9 @@ def _task(tmp_path, verify_table: str, inputs: str | None = '{"base": [[1]]}'):
 
 
 def test_task_format_is_validated(tmp_path):
-    good = 'runner = "function"\npublic_tests = ["test_a.py"]\n[verify.function]\nentry_point = "f"\n'
+    good = (
+        'runner = "function"\npublic_tests = ["test_a.py"]\n[verify.function]\nentry_point = "f"\n'
+    )
     assert load_task(_task(tmp_path, good)).spec.verify.function.time_factor == 4.0  # type: ignore[union-attr]
     bad_cases = {
         'runner = "function"\npublic_tests = ["test_a.py"]\n': "verify",
@@ -137,7 +139,7 @@ def test_task_format_is_validated(tmp_path):
         with pytest.raises(InputError) as err:
             load_task(_task(tmp_path, table))
         assert any(p.field.startswith(field) for p in err.value.problems), table
-    with pytest.raises(InputError, match="inputs.json not found"):
+    with pytest.raises(InputError, match=r"inputs\.json not found"):
         load_task(_task(tmp_path, good, inputs=None))
 
 
@@ -147,4 +149,7 @@ def test_inputs_file_errors_name_the_input(tmp_path):
     root = _task(tmp_path, "", inputs=json.dumps({"base": [[1], {"$": "nope", "v": 1}]}))
     with pytest.raises(InputError) as err:
         read_inputs(root / "tests/inputs.json")
-    assert err.value.problems[0].field in {"base.1", "base.1.list_type"} or "base" in err.value.problems[0].field
+    assert (
+        err.value.problems[0].field in {"base.1", "base.1.list_type"}
+        or "base" in err.value.problems[0].field
+    )

@@ -82,10 +82,28 @@ def test_arbitrary_text_decodes_or_is_refused(text):
 
 _json = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=5) | st.floats(),
-    lambda inner: st.lists(inner, max_size=3)
-    | st.dictionaries(st.sampled_from(["$", "v", "x"]), inner | st.sampled_from(
-        ["tuple", "set", "frozenset", "dict", "int", "float", "bytes", "complex", "nan", "zz"]
-    ), max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["$", "v", "x"]),
+            inner
+            | st.sampled_from(
+                [
+                    "tuple",
+                    "set",
+                    "frozenset",
+                    "dict",
+                    "int",
+                    "float",
+                    "bytes",
+                    "complex",
+                    "nan",
+                    "zz",
+                ]
+            ),
+            max_size=3,
+        )
+    ),
     max_leaves=12,
 )
 
@@ -104,6 +122,8 @@ class _Always:
     def __eq__(self, other: object) -> bool:
         return True
 
+    __hash__ = object.__hash__
+
 
 class _MyList(list):  # type: ignore[type-arg]
     pass
@@ -111,10 +131,30 @@ class _MyList(list):  # type: ignore[type-arg]
 
 @pytest.mark.parametrize(
     "value",
-    [_Always(), _MyList([1]), [_Always()], {"k": _Always()}, object(), print, type, range(3),
-     bytearray(b"x"), memoryview(b"x")],  # fmt: skip
-    ids=["eq", "list-subclass", "nested", "dict-value", "object", "builtin", "type", "range",
-         "bytearray", "memoryview"],  # fmt: skip
+    [
+        _Always(),
+        _MyList([1]),
+        [_Always()],
+        {"k": _Always()},
+        object(),
+        print,
+        type,
+        range(3),
+        bytearray(b"x"),
+        memoryview(b"x"),
+    ],
+    ids=[
+        "eq",
+        "list-subclass",
+        "nested",
+        "dict-value",
+        "object",
+        "builtin",
+        "type",
+        "range",
+        "bytearray",
+        "memoryview",
+    ],
 )
 def test_anything_else_is_unserializable(value):
     with pytest.raises(wire.Unserializable):

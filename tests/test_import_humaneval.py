@@ -11,9 +11,9 @@ import pytest
 
 from assay.errors import InputError
 from assay.importers.humaneval import import_humaneval
+from assay.tasks.check import check_task
 from assay.tasks.load import load_task
 from assay.tasks.suite import load_suite
-from assay.tasks.check import check_task
 from assay.verify.function.check import check_function_task
 from tests.conftest import run_assay
 from tests.function_support import fn_pool, humaneval_dir
@@ -113,9 +113,7 @@ def test_malformed_records_name_file_line_and_field(tmp_path, fn_pool):
 def test_duplicate_ids_and_empty_files_are_refused(tmp_path, fn_pool):
     row = _rows(1)[0]
     with pytest.raises(InputError, match="repeats line 1"):
-        import_humaneval(
-            _write_jsonl(tmp_path / "dup.jsonl", [row, row]), tmp_path / "o", fn_pool
-        )
+        import_humaneval(_write_jsonl(tmp_path / "dup.jsonl", [row, row]), tmp_path / "o", fn_pool)
     with pytest.raises(InputError, match="holds no records"):
         import_humaneval(_write_jsonl(tmp_path / "empty.jsonl", []), tmp_path / "o", fn_pool)
 

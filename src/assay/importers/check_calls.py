@@ -40,9 +40,8 @@ def literal_inputs(test: str) -> list[list[Any]] | None:
             return None
     calls: list[ast.Call] = []
     for node in ast.walk(fn):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            if node.func.id == name:
-                calls.append(node)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name:
+            calls.append(node)
     uses = sum(isinstance(n, ast.Name) and n.id == name for n in ast.walk(fn))
     if not calls or uses != len(calls):
         return None  # candidate passed around or used other than by a direct call

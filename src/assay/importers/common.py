@@ -101,8 +101,7 @@ def passing_examples(
         for c in checks
     ]
     return [
-        [i for i, ans in enumerate(run.answers) if ans.kind == "value"]
-        for run in pool.run(jobs)
+        [i for i, ans in enumerate(run.answers) if ans.kind == "value"] for run in pool.run(jobs)
     ]
 
 

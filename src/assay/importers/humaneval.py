@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 
 from assay.errors import InputError
+from assay.importers.check_calls import literal_inputs
 from assay.importers.common import (
     MEMORY_MB,
     TIMEOUT_S,
@@ -31,7 +32,6 @@ from assay.importers.common import (
     passing_examples,
     write_all,
 )
-from assay.importers.check_calls import literal_inputs
 from assay.importers.examples import Example, docstring_examples, function_docs
 from assay.importers.expect import compute_expected
 from assay.importers.names import free_names, prelude, renamed

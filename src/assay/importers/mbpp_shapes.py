@@ -1,5 +1,7 @@
-"""MBPP+ argument shapes: the raw release stores inputs as JSON, which has no tuple, set or
-complex; EvalPlus rebuilds those per problem before calling. These are the same facts
+"""MBPP+ argument shapes, as EvalPlus rebuilds them from the release's JSON.
+
+The raw release stores inputs as JSON, which has no tuple, set or complex; EvalPlus
+rebuilds those per problem before calling. These are the same facts
 (which problem takes which argument as a tuple, ...), stated as rules, so that a candidate
 here receives exactly the values EvalPlus's evaluator gives it.
 """

@@ -176,9 +176,7 @@ def function_inputs(
     ]
 
 
-def _import_mbppplus(
-    source: Path, out: Path, pool: FunctionPool, plus_count: int
-) -> ImportReport:
+def _import_mbppplus(source: Path, out: Path, pool: FunctionPool, plus_count: int) -> ImportReport:
     records = read_records(source, MbppPlusRecord, check_mbppplus, "task_id")
     inputs = function_inputs([r for _, r in records], pool, plus_count)
     candidates = []
@@ -197,9 +195,7 @@ def _import_mbppplus(
     ]
     kept = passing_examples(checks, pool)
     drafts, report = [], []
-    for (line, rec), (first, pre), keep, fin in zip(
-        records, candidates, kept, inputs, strict=True
-    ):
+    for (line, rec), (first, pre), keep, fin in zip(records, candidates, kept, inputs, strict=True):
         example = first[keep[0]] if keep else None
         hazards = [
             Hazard(

@@ -1,5 +1,7 @@
-"""Plus inputs for imported function-level tasks: grown by type-aware mutation, kept only
-where the reference, with the problem's contract asserts in front of its body, answers in
+"""Plus inputs for imported function-level tasks.
+
+They are grown by type-aware mutation and kept only where the reference, with the
+problem's contract asserts in front of its body, answers in
 the sandbox (never in assay's process), deduplicated and bounded in number.
 """
 

@@ -81,7 +81,7 @@ def _apply(node: ast.AST, kind: str, variant: int) -> ast.AST:
         new.op = ast.Or() if isinstance(new.op, ast.And) else ast.And()
     elif isinstance(new, ast.UnaryOp):
         return new.operand
-    elif isinstance(new, ast.Constant):
+    elif isinstance(new, ast.Constant) and isinstance(new.value, int | float):
         new.value = new.value + variant
     return new
 
@@ -98,13 +98,14 @@ class _Replace(ast.NodeTransformer):
 
 
 def _in_docstring(tree: ast.AST) -> set[int]:
-    """ids of docstring constants (never mutated)."""
+    """Ids of docstring constants (never mutated)."""
     out: set[int] = set()
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
-            if isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
-                out.add(id(body[0].value))
+        first = body[0] if isinstance(body, list) and body else None
+        value = first.value if isinstance(first, ast.Expr) else None
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            out.add(id(value))
     return out
 
 

@@ -70,7 +70,9 @@ class VerifySpec(_Strict):
     @model_validator(mode="after")
     def _function_table(self) -> VerifySpec:
         if (self.runner == "function") != (self.function is not None):
-            raise ValueError('[verify.function] is required with runner = "function", and only then')
+            raise ValueError(
+                '[verify.function] is required with runner = "function", and only then'
+            )
         return self
 
 

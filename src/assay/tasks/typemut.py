@@ -9,6 +9,7 @@ decided elsewhere: this module only proposes, and never runs code.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import string
@@ -88,10 +89,9 @@ def _mapping(d: dict[Any, Any], rng: random.Random) -> dict[Any, Any]:
     elif choice == 1:
         del out[key]
     elif len(out) < MAX_ITEMS:
-        try:
+        # An unhashable edited key leaves the dict as it was.
+        with contextlib.suppress(TypeError):
             out[mutate_value(key, rng)] = out[key]
-        except TypeError:
-            pass  # the edited key is unhashable: keep the dict as it was
     return out
 
 

@@ -39,7 +39,7 @@ def _num(x: Any) -> bool:
 
 
 def allclose(out: Any, exp: Any, atol: float) -> bool:
-    """numpy's ``allclose`` on nested lists/tuples of numbers (same shapes only)."""
+    """Numpy's ``allclose`` on nested lists/tuples of numbers (same shapes only)."""
     if _num(out) and _num(exp):
         if isinstance(out, complex) or isinstance(exp, complex):
             a, b = complex(out), complex(exp)
@@ -49,7 +49,9 @@ def allclose(out: Any, exp: Any, atol: float) -> bool:
             return a_f == b_f
         return abs(a_f - b_f) <= atol + RTOL * abs(b_f)
     if isinstance(out, list | tuple) and isinstance(exp, list | tuple):
-        return len(out) == len(exp) and all(allclose(a, b, atol) for a, b in zip(out, exp))
+        return len(out) == len(exp) and all(
+            allclose(a, b, atol) for a, b in zip(out, exp, strict=True)
+        )
     return False
 
 
@@ -63,7 +65,7 @@ def _digit_distance_alt(a: Any, b: Any) -> int:
     # Mbpp/558's second reading: the shorter number is padded with leading zeros.
     x, y = str(a), str(b)
     width = max(len(x), len(y))
-    return sum(abs(int(p) - int(q)) for p, q in zip(x.zfill(width), y.zfill(width)))
+    return sum(abs(int(p) - int(q)) for p, q in zip(x.zfill(width), y.zfill(width), strict=True))
 
 
 def _poly(xs: Any, x: Any) -> float:

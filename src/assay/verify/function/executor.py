@@ -245,7 +245,7 @@ _shared_lock = threading.Lock()
 
 def shared_pool() -> FunctionPool:
     """The process-wide pool (started on first use, closed at exit)."""
-    global _shared
+    global _shared  # noqa: PLW0603 - one pool per process, started lazily
     with _shared_lock:
         if _shared is None:
             import atexit

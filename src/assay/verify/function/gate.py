@@ -118,7 +118,9 @@ def judge_run(spec: FunctionSpec, hidden: Hidden, run: Run) -> list[tuple[str, O
     answers = iter(run.answers)
     for suite in SUITES:
         judge = Judge(spec.compare, spec.atol)
-        for i, (exp, args) in enumerate(zip(hidden.outputs[suite], hidden.args[suite])):
+        for i, (exp, args) in enumerate(
+            zip(hidden.outputs[suite], hidden.args[suite], strict=True)
+        ):
             ans: Answer = next(answers)
             outcome: Outcome = "passed"
             note = ""
@@ -201,7 +203,7 @@ def verify_function(
     return _verdict(task, spec, hidden, runs, pool, ws, strict_protected, start)
 
 
-def _verdict(
+def _verdict(  # noqa: PLR0917 - one private call site
     task: Task,
     spec: FunctionSpec,
     hidden: Hidden,

@@ -13,6 +13,7 @@ Frames to the parent: one kind byte (``C`` child bytes, ``E`` end of job), a 4-b
 big-endian length, the payload.
 """
 
+import contextlib
 import ctypes
 import json
 import os
@@ -38,7 +39,7 @@ _PR_SET_DUMPABLE = 4
 def nondumpable() -> bool:
     """Forbid ptrace and /proc/PID/mem access to this process (children inherit it)."""
     try:
-        return ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0) == 0
+        return bool(ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0) == 0)
     except (OSError, AttributeError):
         return False
 
@@ -81,13 +82,13 @@ def _line(fd: int, text: str) -> None:
 
 def _call_all(fd: int, fn: Any, inputs: list[Any], not_none: bool) -> None:
     for i, raw in enumerate(inputs):
-        args = wire.decode(raw)
+        args: Any = wire.decode(raw)
         start = time.perf_counter()
         try:
             out = fn(*args)
             if not_none and type(out) is not bool:
                 out = out is not None  # EvalPlus compares only this for such tasks
-        except BaseException as exc:  # noqa: BLE001 - any exception is the candidate's answer
+        except BaseException as exc:
             name = type(exc).__name__
             _line(fd, json.dumps({"i": i, "exc": name, "t": time.perf_counter() - start}))
             continue
@@ -97,7 +98,7 @@ def _call_all(fd: int, fn: Any, inputs: list[Any], not_none: bool) -> None:
         except (wire.Unserializable, RecursionError, ValueError):
             _line(fd, json.dumps({"i": i, "unser": type(out).__name__, "t": spent}))
             continue
-        _line(fd, '{"i":%d,"t":%r,"v":%s}' % (i, spent, text))
+        _line(fd, f'{{"i":{i},"t":{spent!r},"v":{text}}}')
 
 
 def _child(job: dict[str, Any], fd: int) -> None:
@@ -122,17 +123,17 @@ def _child(job: dict[str, Any], fd: int) -> None:
         if job.get("mode") == "snippets":
             for i, snippet in enumerate(job["snippets"]):
                 try:
-                    exec(compile(snippet, "<snippet>", "exec"), mod.__dict__)  # noqa: S102
+                    exec(compile(snippet, "<snippet>", "exec"), mod.__dict__)
                     _line(3, json.dumps({"i": i, "t": 0.0, "v": True}))
-                except BaseException as exc:  # noqa: BLE001
+                except BaseException as exc:
                     _line(3, json.dumps({"i": i, "exc": type(exc).__name__, "t": 0.0}))
         else:
             _call_all(3, getattr(mod, job["entry"]), job["inputs"], bool(job.get("not_none")))
         _line(3, '{"end":true}')
-    except BaseException as exc:  # noqa: BLE001 - an import error is reported, not raised
+    except BaseException as exc:
         try:
             _line(3, json.dumps({"load_error": type(exc).__name__, "msg": str(exc)[:300]}))
-        except BaseException:  # noqa: BLE001
+        except BaseException:
             code = 3
     os._exit(code)
 
@@ -141,10 +142,8 @@ def _sweep() -> None:
     """Kill every other process of this pid namespace (pid 1, bubblewrap, is spared)."""
     me = os.getpid()
     for _ in range(200):
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(-1, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         while True:
             try:
                 if os.waitpid(-1, os.WNOHANG)[0] == 0:

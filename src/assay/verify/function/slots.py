@@ -55,7 +55,7 @@ def runtime_dir() -> Path:
 
 
 def sandbox_argv(bwrap: str, runtime: Path) -> list[str]:
-    """bubblewrap around the server: system files, a private /tmp, the runtime, nothing else."""
+    """Bubblewrap around the server: system files, a private /tmp, the runtime, nothing else."""
     argv = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
     argv += ["--ro-bind", "/usr", "/usr"]
     for d in _SYSTEM_DIRS:

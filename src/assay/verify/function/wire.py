@@ -36,12 +36,12 @@ class Unserializable(ValueError):
 def _float(x: float) -> Any:
     if math.isfinite(x):
         return x
-    return {"$": "float", "v": "nan" if x != x else ("inf" if x > 0 else "-inf")}
+    return {"$": "float", "v": "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")}
 
 
 def _enc(x: Any, depth: int) -> Any:
     if depth > MAX_DEPTH:
-        raise Unserializable("nested deeper than %d" % MAX_DEPTH)
+        raise Unserializable(f"nested deeper than {MAX_DEPTH}")
     t = type(x)
     if x is None or t is bool or t is str:
         return x
@@ -66,7 +66,7 @@ def _enc(x: Any, depth: int) -> Any:
         return {"$": "bytes", "v": x.hex()}
     if t is complex:
         return {"$": "complex", "v": [_float(x.real), _float(x.imag)]}
-    raise Unserializable("type %s is not a plain value" % t.__name__)
+    raise Unserializable(f"type {t.__name__} is not a plain value")
 
 
 def encode(value: object) -> Any:
@@ -135,7 +135,7 @@ def _dec_tagged(v: dict[str, Any], d: int) -> object:
 
 def _dec(v: Any, depth: int) -> object:
     if depth > MAX_DEPTH:
-        raise Unserializable("nested deeper than %d" % MAX_DEPTH)
+        raise Unserializable(f"nested deeper than {MAX_DEPTH}")
     t = type(v)
     if v is None or t is bool or t is str or t is int or t is float:
         return v
@@ -152,7 +152,7 @@ def decode(data: Any) -> object:
 
 
 def _no_constant(name: str) -> Any:
-    raise Unserializable("bare %s is not allowed" % name)
+    raise Unserializable(f"bare {name} is not allowed")
 
 
 def loads(text: str | bytes) -> object:
@@ -162,5 +162,5 @@ def loads(text: str | bytes) -> object:
     except RecursionError:
         raise Unserializable("nested too deeply") from None
     except ValueError as exc:  # JSONDecodeError, and ints longer than the digit limit
-        raise Unserializable("not JSON: %s" % str(exc)[:80]) from None
+        raise Unserializable(f"not JSON: {str(exc)[:80]}") from None
     return decode(data)
