@@ -155,8 +155,10 @@ class _Worker(threading.Thread):
                 try:
                     raw = self.slot.run(job.request(), job.import_s, list(job.limits_s))
                     out.put((index, interpret(raw, len(job.inputs))))
-                except (SlotError, OSError) as exc:
-                    out.put((index, Run([Answer("missing")] * len(job.inputs), str(exc))))
+                except Exception as exc:  # any trouble fails this job, closed
+                    self.slot.stop()
+                    why = f"sandbox slot error: {type(exc).__name__}: {exc}"[:300]
+                    out.put((index, Run([Answer("missing")] * len(job.inputs), why, [why])))
         finally:
             self.slot.stop()
 

@@ -31,6 +31,7 @@ from assay.verify.function.data import (
     sha256_text,
 )
 from assay.verify.function.executor import Answer, FunctionPool, Job, Run, shared_pool
+from assay.verify.function.slots import SlotError
 from assay.verify.verdict import Outcome, Reason, RunRecord, SuiteCount, TestResult, Verdict
 
 MAX_SOURCE_BYTES = 1024 * 1024
@@ -137,8 +138,19 @@ def judge_run(spec: FunctionSpec, hidden: Hidden, run: Run) -> list[tuple[str, O
     return out
 
 
-def isolation(pool: FunctionPool, memory_mb: int) -> Isolation:
-    """What the candidate's process had (recorded in the verdict)."""
+def isolation(pool: FunctionPool | None, memory_mb: int) -> Isolation:
+    """What the candidate's process had (recorded in the verdict); None: never started."""
+    if pool is None:
+        return Isolation(
+            level="bwrap",
+            unprivileged_uid=False,
+            network_isolated=True,
+            pid_namespace=True,
+            readonly_system=True,
+            hidden_paths=[],
+            rlimits={},
+            notes=["the candidate was not run (no module, or no function sandbox here)"],
+        )
     notes = [
         "function runner: the candidate ran alone in a child forked by a stdlib-only server; "
         "tests, expected outputs and the verdict stayed in the trusted process",
@@ -189,17 +201,23 @@ def verify_function(
     total = len(hidden.inputs.base) + len(hidden.inputs.plus)
     if source is None:
         runs = [Run([Answer("missing", detail=why)] * total, why) for _ in range(n)]
-    else:
+        return _verdict(task, spec, hidden, runs, pool, ws, strict_protected, start)
+    try:
         pool = pool or shared_pool()
-        job = Job(
-            source=source,
-            entry=spec.entry_point,
-            inputs=[*hidden.inputs.base, *hidden.inputs.plus],
-            limits_s=limits(spec, hidden.expected),
-            memory_mb=v.memory_mb,
-            not_none=spec.compare == "not_none",
-        )
-        runs = pool.run([job] * n)
+    except SlotError as exc:
+        # Never a weaker path: without the sandbox the candidate is not run at all.
+        why = f"the sandbox server was lost: function sandbox unavailable ({exc})"
+        runs = [Run([Answer("missing", detail=why)] * total, why, [why]) for _ in range(n)]
+        return _verdict(task, spec, hidden, runs, None, ws, strict_protected, start)
+    job = Job(
+        source=source,
+        entry=spec.entry_point,
+        inputs=[*hidden.inputs.base, *hidden.inputs.plus],
+        limits_s=limits(spec, hidden.expected),
+        memory_mb=v.memory_mb,
+        not_none=spec.compare == "not_none",
+    )
+    runs = pool.run([job] * n)
     return _verdict(task, spec, hidden, runs, pool, ws, strict_protected, start)
 
 
@@ -268,7 +286,7 @@ def _verdict(  # noqa: PLR0917 - one private call site
         failure_excerpt=excerpt[:2000],
         duration_s=round(time.monotonic() - start, 4),
         runs=records,
-        isolation=isolation(pool or shared_pool(), task.spec.verify.memory_mb),
+        isolation=isolation(pool, task.spec.verify.memory_mb),
         protected_changed=changed,
         dropped_files=[],
         escaped_symlinks=[],

@@ -121,8 +121,10 @@ class _Frames:
             left = deadline - time.monotonic()
             if left <= 0:
                 return None
-            ready, _, _ = select.select([self.fd], [], [], left)
-            if ready:
+            # poll, not select: select fails on descriptors above 1023 in a busy process.
+            poller = select.poll()
+            poller.register(self.fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+            if poller.poll(max(1, int(left * 1000))):
                 chunk = os.read(self.fd, 1 << 20)
                 if not chunk:
                     raise EOFError
