@@ -101,3 +101,17 @@ def test_cli_import(tmp_path):
     assert [t["id"] for t in report["tasks"]] == ["mbppplus-2", "mbppplus-3"]
     missing = run_assay("import", "mbppplus", str(tmp_path / "nope.jsonl"), "--out", str(tmp_path))
     assert missing.returncode == 2 and "file not found" in missing.stderr
+
+
+def test_a_plus_input_field_is_used_first(tmp_path, fn_pool):
+    row = json.loads(MBPPPLUS.read_text().splitlines()[0])  # Mbpp/2, tuple arguments
+    row["plus_input"] = [[[100, 200], [200, 300]]]
+    src = tmp_path / "official.jsonl"
+    src.write_text(json.dumps(row) + "\n")
+    report = import_mbppplus(src, tmp_path / "out", fn_pool, plus_count=5)
+    assert report.tasks[0].plus_inputs == 5 and report.tasks[0].problem == ""
+    data = json.loads((tmp_path / "out/mbppplus-2/tests/inputs.json").read_text())
+    tup = {"$": "tuple", "v": [100, 200]}, {"$": "tuple", "v": [200, 300]}
+    assert data["plus"][0] == list(tup)
+    none = import_mbppplus(src, tmp_path / "none", fn_pool, plus_count=0)
+    assert none.tasks[0].plus_inputs == 0
