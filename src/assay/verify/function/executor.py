@@ -24,6 +24,8 @@ from assay.verify.function import wire
 from assay.verify.function.slots import Raw, Slot, SlotError, runtime_dir
 
 AnswerKind = Literal["value", "exception", "unserializable", "timeout", "missing"]
+UID_START = 63000
+"""First uid tried for the slots (each slot its own, unused by any account)."""
 IMPORT_S = 5.0
 """Wall-clock limit for loading the program, before the first input's clock starts."""
 
@@ -189,7 +191,8 @@ class FunctionPool:
         if bwrap is None:
             raise SlotError("bubblewrap is not installed: function tasks fail closed without it")
         root = os.geteuid() == 0
-        uids: list[int | None] = list(free_uids(self.workers)) if root else []
+        # A uid range of its own: the pytest gate's fork servers take theirs from 61000.
+        uids: list[int | None] = list(free_uids(self.workers, start=UID_START)) if root else []
         uids += [None] * (self.workers - len(uids))
         self._runtime = runtime_dir()
         for uid in uids:

@@ -1,8 +1,8 @@
 """One sandbox slot: a fork server in bubblewrap, as its own uid, talked to with deadlines.
 
 The trusted side never waits without a deadline. Whatever goes wrong inside the slot (a
-hang, a stopped or killed server, a flood of output) ends the same way: every process of the
-slot's uid is killed, the slot restarts on its next job, and the job fails.
+hang, a stopped or killed server, a flood of output) ends the same way: every process below
+the slot's bubblewrap is killed, the slot restarts on its next job, and the job fails.
 """
 
 from __future__ import annotations
@@ -74,20 +74,52 @@ def sandbox_argv(bwrap: str, runtime: Path) -> list[str]:
     return [*argv, "--", system_python(), "-I", "-S", "-B", "-c", boot]
 
 
-def kill_uid(uid: int) -> None:
-    """SIGKILL every process owned by ``uid`` (a slot's uid belongs to that slot alone)."""
+def _children() -> dict[int, list[int]]:
+    """Parent pid → child pids, for every process on the machine."""
+    out: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        # The command name may hold spaces or parentheses: the ppid follows the last ')'.
+        ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
+        out.setdefault(ppid, []).append(int(entry))
+    return out
+
+
+def kill_tree(root: int) -> None:
+    """SIGKILL ``root`` and every descendant (a sandbox's whole pid namespace hangs below it).
+
+    Orphans inside the sandbox are re-parented to its pid-1 process, itself a child of the
+    outer bubblewrap: the tree below ``root`` is every process the slot ever started, and
+    nothing else on the machine.
+    """
     for _ in range(50):
-        found = False
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            with contextlib.suppress(OSError):
-                if os.stat(f"/proc/{entry}").st_uid == uid:
-                    found = True
-                    os.kill(int(entry), signal.SIGKILL)
-        if not found:
+        tree = _children()
+        todo, found = [root], []
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            todo += tree.get(pid, [])
+        alive = [p for p in found if p != root or _exists(root)]
+        if not alive:
             return
+        for pid in alive:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
         time.sleep(0.002)
+
+
+def _exists(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return b") Z " not in fh.read()  # a zombie is dead: only its parent's wait is left
+    except OSError:
+        return False
 
 
 @dataclass
@@ -164,12 +196,9 @@ class Slot:
         self.dumpable = bool(json.loads(hello[1]).get("dumpable", True))
 
     def stop(self) -> None:
-        """Kill the server and everything of its uid."""
+        """Kill the server and every process below it (its whole sandbox)."""
         if self.proc is not None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            if self.uid is not None:
-                kill_uid(self.uid)
+            kill_tree(self.proc.pid)
             self.proc.wait()
             for pipe in (self.proc.stdin, self.proc.stdout):
                 if pipe is not None:
@@ -190,7 +219,13 @@ class Slot:
         raw, start = Raw(), time.monotonic()
         reader = _Lines(raw, len(limits_s))
         try:
-            self._send(job)
+            try:
+                self._send(job)
+            except OSError:
+                # The server died between jobs (the candidate has not run yet): restart once.
+                self.stop()
+                self.start()
+                self._send(job)
             mark = time.monotonic()
             while True:
                 step = reader.pending()
