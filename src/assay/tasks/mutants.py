@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -111,7 +112,11 @@ def _in_docstring(tree: ast.AST) -> set[int]:
 
 def mutants(source: str, limit: int | None = None) -> list[Mutant]:
     """Every single-point mutant of ``source`` (at most ``limit``), in a fixed order."""
-    tree = ast.parse(source)
+    with warnings.catch_warnings():
+        # Data-set code often has escapes newer Pythons warn about; they are not ours to fix.
+        warnings.simplefilter("ignore", SyntaxWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        tree = ast.parse(source)
     skip = _in_docstring(tree)
     order: list[tuple[int, ast.AST]] = []
 
