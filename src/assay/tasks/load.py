@@ -181,7 +181,17 @@ def load_task(path: str | Path) -> Task:
     hidden = tuple(
         f for f in list_files(root / spec.verify.hidden_tests) if matches_any(f, TEST_FILE_GLOBS)
     )
-    if not hidden:
+    fn = spec.verify.function
+    if fn is not None and not (root / spec.verify.hidden_tests / fn.inputs).is_file():
+        problems.append(
+            Problem(
+                str(toml_path),
+                "verify.function.inputs",
+                f"{spec.verify.hidden_tests}/{fn.inputs} not found",
+                "write the inputs file (see the README's task format)",
+            )
+        )
+    elif fn is None and not hidden:
         problems.append(
             Problem(
                 str(toml_path),
