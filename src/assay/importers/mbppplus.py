@@ -176,6 +176,28 @@ def function_inputs(
     ]
 
 
+def _hazards(original: str, *, first_holds: bool) -> list[Hazard]:
+    """The task's declared hazards: special-casing the shown example; a wrong MBPP example."""
+    hazards = [
+        Hazard(
+            id="hardcoded-examples",
+            kind="overfit_public_tests",
+            description="Returning the shown example's answer by special case passes the "
+            "public test, not the hidden ones.",
+        )
+    ]
+    if not first_holds:
+        hazards.append(
+            Hazard(
+                id="wrong-mbpp-example",
+                kind="spec_gap",
+                description=f"The original MBPP test {original!r} does not hold for the "
+                "reference solution; the public test uses an MBPP+ base test instead.",
+            )
+        )
+    return hazards
+
+
 def _import_mbppplus(source: Path, out: Path, pool: FunctionPool, plus_count: int) -> ImportReport:
     records = read_records(source, MbppPlusRecord, check_mbppplus, "task_id")
     inputs = function_inputs([r for _, r in records], pool, plus_count)
@@ -197,23 +219,7 @@ def _import_mbppplus(source: Path, out: Path, pool: FunctionPool, plus_count: in
     drafts, report = [], []
     for (line, rec), (first, pre), keep, fin in zip(records, candidates, kept, inputs, strict=True):
         example = first[keep[0]] if keep else None
-        hazards = [
-            Hazard(
-                id="hardcoded-examples",
-                kind="overfit_public_tests",
-                description="Returning the shown example's answer by special case passes the "
-                "public test, not the hidden ones.",
-            )
-        ]
-        if 0 not in keep:
-            hazards.append(
-                Hazard(
-                    id="wrong-mbpp-example",
-                    kind="spec_gap",
-                    description=f"The original MBPP test {first[0]!r} does not hold for the "
-                    "reference solution; the public test uses an MBPP+ base test instead.",
-                )
-            )
+        hazards = _hazards(first[0], first_holds=0 in keep)
         tid = task_id(rec)
         shown = [renamed(example, pre.renames)] if example else []
         entry = pre.renames.get(rec.entry_point, rec.entry_point)
