@@ -17,7 +17,7 @@ LLAMA_FLAGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGG
 WHEELS := $(HOME)/.cache/assay-wheels/llama-generic
 LLM_STAMP := $(VENV)/.assay-llm-installed
 
-.PHONY: demo test lint typecheck sysdeps llm agents clean
+.PHONY: demo test lint typecheck sysdeps llm agents evalplus clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(MAKE) --no-print-directory sysdeps
@@ -42,6 +42,14 @@ llm: $(LLM_STAMP)
 # ~/.cache/assay/agents (npm prefixes and venvs); reruns find them cached and take a second.
 agents: $(STAMP)
 	$(BIN)/assay agents install --all
+
+# EvalPlus 0.3.1, the reference evaluator the function runner's verdicts are compared with
+# (tests/test_function_evalplus.py, bench/verify.py): its own venv, once per machine.
+EVALPLUS_VENV := $(HOME)/.cache/assay/evalplus-0.3.1
+evalplus:
+	@test -x $(EVALPLUS_VENV)/bin/python || $(PYTHON) -m venv $(EVALPLUS_VENV)
+	@$(EVALPLUS_VENV)/bin/python -c 'import evalplus.eval' 2>/dev/null || \
+		$(EVALPLUS_VENV)/bin/python -m pip install -q --disable-pip-version-check evalplus==0.3.1
 
 # bubblewrap gives the gate its network and process isolation; the gate still works, with
 # weaker isolation that it records, where it cannot be installed. chromium renders the HTML
@@ -77,7 +85,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 # pytest's exit code 5 means no test ran: that is a failure here, never a pass.
-test: $(STAMP) $(LLM_STAMP) agents lint typecheck
+test: $(STAMP) $(LLM_STAMP) agents evalplus lint typecheck
 	@set +e; $(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests"; exit 1; fi; exit $$rc
 

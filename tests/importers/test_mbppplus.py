@@ -10,11 +10,11 @@ from assay.errors import InputError
 from assay.importers.mbppplus import import_mbppplus
 from assay.tasks.load import load_task
 from assay.tasks.suite import load_suite
-from assay.verify.warm.tasks import check_function_tasks
+from assay.verify.function.check import check_function_task
 from tests.conftest import run_assay
-from tests.support.warm import MBPPPLUS, mbppplus_dir, warm_pool
+from tests.support.function import MBPPPLUS, fn_pool, mbppplus_dir
 
-__all__ = ["mbppplus_dir", "warm_pool"]
+__all__ = ["fn_pool", "mbppplus_dir"]
 
 
 def test_full_import(mbppplus_dir):
@@ -25,23 +25,33 @@ def test_full_import(mbppplus_dir):
 
 
 def _failures(results):
-    return {r.task_id: r.problem for r in results.values() if not r.ok}
+    return {r.task_id: r.problem for r in results if not r.ok}
 
 
-def test_a_sample_of_50_references_pass_on_the_fast_path(mbppplus_dir, warm_pool):
+def test_a_sample_of_50_references_pass_on_the_function_runner(mbppplus_dir, fn_pool):
     tasks = load_suite(mbppplus_dir)[::8][:50]
     assert len(tasks) == 50
-    results = check_function_tasks(tasks, warm_pool)
-    assert set(results) == {t.id for t in tasks}
+    results = [check_function_task(t, fn_pool) for t in tasks]
+    assert all(r.verifier == "function" for r in results)
     assert _failures(results) == {}
 
 
-@pytest.mark.slow
-def test_every_reference_passes_or_is_reported(mbppplus_dir, warm_pool):
-    results = check_function_tasks(load_suite(mbppplus_dir), warm_pool)
+def test_every_reference_passes(mbppplus_dir, fn_pool):
+    results = [check_function_task(t, fn_pool) for t in load_suite(mbppplus_dir)]
     assert len(results) == 427
-    # None of the 427 references fails in this release; a failure would be listed here.
     assert _failures(results) == {}
+
+
+def test_base_and_plus_inputs(mbppplus_dir):
+    task = load_task(mbppplus_dir / "mbppplus-2")
+    data = json.loads((task.hidden_dir / "inputs.json").read_text())
+    assert len(data["base"]) == 3 and 1 <= len(data["plus"]) <= 30
+    # EvalPlus passes Mbpp/2's arguments as tuples: so does the task.
+    assert data["base"][0][0] == {"$": "tuple", "v": [3, 4, 5, 6]}
+    assert task.spec.verify.function is not None
+    assert task.spec.verify.function.compare == "set"
+    assert (task.hidden_dir / "expected.json").is_file()
+    assert not (task.hidden_dir / "test_hidden.py").exists()
 
 
 def test_generated_tests(mbppplus_dir):
@@ -49,20 +59,16 @@ def test_generated_tests(mbppplus_dir):
     stub = (task.workspace / "solution.py").read_text()
     assert stub.startswith("def similar_elements(test_tup1, test_tup2):\n")
     assert "shared elements" in stub and "raise NotImplementedError" in stub
-    hidden = (task.hidden_dir / "test_hidden.py").read_text()
-    assert hidden.count("def test_base_") == 3
     public = (task.workspace / "test_solution.py").read_text()
     assert "assert set(similar_elements((3, 4, 5, 6),(5, 7, 4, 10))) == set((4, 5))" in public
 
 
-def test_names_the_tests_need_are_bound(mbppplus_dir):
+def test_names_the_public_test_needs_are_bound(mbppplus_dir):
     # The original MBPP ran tests in the solution's namespace: `sys` came from the solution.
-    assert "import sys\n" in (mbppplus_dir / "mbppplus-596/tests/test_hidden.py").read_text()
-    assert "import math\n" in (mbppplus_dir / "mbppplus-82/tests/test_hidden.py").read_text()
+    assert "import sys\n" in (mbppplus_dir / "mbppplus-596/workspace/test_solution.py").read_text()
     # A function called test_* would be collected by pytest: it is imported under an alias.
-    hidden = (mbppplus_dir / "mbppplus-19/tests/test_hidden.py").read_text()
-    assert "from solution import test_duplicate as _solution_test_duplicate" in hidden
-    assert "assert _solution_test_duplicate([1, 2, 3, 4, 5]) == False" in hidden
+    public = (mbppplus_dir / "mbppplus-19/workspace/test_solution.py").read_text()
+    assert "from solution import test_duplicate as _solution_test_duplicate" in public
 
 
 def test_a_wrong_original_example_is_replaced(mbppplus_dir):
@@ -72,7 +78,7 @@ def test_a_wrong_original_example_is_replaced(mbppplus_dir):
     assert 'get_Char("abc") == "f"' not in public and "def test_example_1" in public
 
 
-def test_malformed_records_name_file_line_and_field(tmp_path, warm_pool):
+def test_malformed_records_name_file_line_and_field(tmp_path, fn_pool):
     rows = [json.loads(line) for line in MBPPPLUS.read_text().splitlines()[:4]]
     rows[1]["test_list"] = "assert x"
     rows[2]["assertion"] = "print('no assert')"
@@ -80,7 +86,7 @@ def test_malformed_records_name_file_line_and_field(tmp_path, warm_pool):
     src = tmp_path / "bad.jsonl"
     src.write_text("".join(json.dumps(r) + "\n" for r in rows))
     with pytest.raises(InputError) as err:
-        import_mbppplus(src, tmp_path / "out", warm_pool)
+        import_mbppplus(src, tmp_path / "out", fn_pool)
     fields = {p.field for p in err.value.problems}
     assert {"line 2: test_list", "line 3: assertion", "line 4: canonical_solution"} <= fields
     assert all(p.file == str(src) for p in err.value.problems)
@@ -95,3 +101,17 @@ def test_cli_import(tmp_path):
     assert [t["id"] for t in report["tasks"]] == ["mbppplus-2", "mbppplus-3"]
     missing = run_assay("import", "mbppplus", str(tmp_path / "nope.jsonl"), "--out", str(tmp_path))
     assert missing.returncode == 2 and "file not found" in missing.stderr
+
+
+def test_a_plus_input_field_is_used_first(tmp_path, fn_pool):
+    row = json.loads(MBPPPLUS.read_text().splitlines()[0])  # Mbpp/2, tuple arguments
+    row["plus_input"] = [[[100, 200], [200, 300]]]
+    src = tmp_path / "official.jsonl"
+    src.write_text(json.dumps(row) + "\n")
+    report = import_mbppplus(src, tmp_path / "out", fn_pool, plus_count=5)
+    assert report.tasks[0].plus_inputs == 5 and report.tasks[0].problem == ""
+    data = json.loads((tmp_path / "out/mbppplus-2/tests/inputs.json").read_text())
+    tup = {"$": "tuple", "v": [100, 200]}, {"$": "tuple", "v": [200, 300]}
+    assert data["plus"][0] == list(tup)
+    none = import_mbppplus(src, tmp_path / "none", fn_pool, plus_count=0)
+    assert none.tasks[0].plus_inputs == 0

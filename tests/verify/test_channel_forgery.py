@@ -3,9 +3,8 @@
 Each one is wrong (it fails the hidden tests) and tries to make the report say otherwise
 without knowing the key: by patching the JSON encoder's class so the report is rewritten
 before it is signed, by patching the MAC primitive's module so the key passes through its
-code, by rebinding the audit policy's names so the process can be walked, or (on the fast
-path) by rebinding the reporter's own functions or swapping a test function from a thread.
-Every verdict must stay not passed, and where the attack is inert the test says why.
+code, or by rebinding the audit policy's names so the process can be walked. Every verdict must
+stay not passed. (Function-level tasks have no such channel: see test_function_hostile.py.)
 """
 
 from __future__ import annotations
@@ -14,12 +13,7 @@ import pytest
 
 from assay.records.verdict import Verdict
 from assay.verify.gate import verify
-from assay.verify.warm.pool import verify_functions
-from tests.support.warm import add_job, warm_pool
 
-__all__ = ["warm_pool"]
-
-WRONG_ADD = "def add(a, b):\n    return a - b\n"
 WRONG_WINDOWS = "def window_sums(values, size):\n    return []\n"
 
 # Rewrites every outcome to "passed" (and the exit status to 0) as the encoder serializes it.
@@ -105,71 +99,7 @@ def test_gate_report_cannot_be_rewritten_or_signed_by_the_candidate(
     assert v.hidden.passed < v.hidden.total
 
 
-@pytest.mark.parametrize("attack", [ENCODER, HMAC_THEFT], ids=["encoder", "hmac"])
-def test_fast_path_report_cannot_be_rewritten_or_signed_by_the_candidate(warm_pool, attack):
-    # Without assert counts only the report decides: the strictest case for the channel.
-    v = verify_functions([add_job(attack + WRONG_ADD)], pool=warm_pool)[0]
-    assert not v.passed and "tests_failed" in v.reasons
-
-
 def test_gate_audit_policy_survives_rebinding(task, make_candidate, executor):
     v = verify(task, make_candidate(AUDIT_REBIND), repeats=1)
     assert not v.passed
     assert _blocked(v, "blocked: gc.get_objects")
-
-
-def test_fast_path_audit_policy_survives_rebinding(warm_pool):
-    v = verify_functions([add_job(AUDIT_REBIND + WRONG_ADD)], pool=warm_pool)[0]
-    assert not v.passed
-    assert _blocked(v, "blocked: gc.get_objects")
-
-
-REPORTER_REBIND = """
-import sys
-_child = sys.modules["assay.verify.warm.child"]
-_orig_run = _child._run_tests
-def _run_tests(collected, current, counts):
-    return [{**r, "outcome": "passed", "text": ""} for r in _orig_run(collected, current, counts)]
-_child._run_tests = _run_tests
-_child._integrity = lambda before: (lambda: [])
-_child._diff = lambda before: []
-"""
-
-
-def test_fast_path_reporter_functions_are_bound_before_the_candidate(warm_pool):
-    v = verify_functions([add_job(REPORTER_REBIND + WRONG_ADD)], pool=warm_pool)[0]
-    assert not v.passed and "tests_failed" in v.reasons
-    assert _blocked(v, "globals changed: assay.verify.warm.child:_run_tests")
-
-
-# A thread (switching every microsecond) replaces the test function while the module runs,
-# with one that reaches the reference's assert count without calling the candidate.
-THREAD_SWAP = """
-import sys, threading, time
-sys.setswitchinterval(1e-6)
-def _swap():
-    deadline = time.monotonic() + 2
-    while time.monotonic() < deadline:
-        m = sys.modules.get("_assay_hidden.test_hidden")
-        if m is not None and "test_check" in vars(m):
-            tick = vars(m)["__assay_tick__"]
-            def test_check():
-                for _ in range(6):
-                    tick()
-            m.test_check = test_check
-            return
-threading.Thread(target=_swap, daemon=True).start()
-time.sleep(0.01)
-"""
-
-
-def test_fast_path_swapped_test_function_is_tampering(warm_pool):
-    counts = warm_pool.verify([add_job()])[0].runs[0].asserts
-    job = add_job(THREAD_SWAP + WRONG_ADD, expected_asserts=counts)
-    v = verify_functions([job], pool=warm_pool)[0]
-    assert not v.passed
-    # The thread races the module; when it lost, the real test ran and failed the candidate.
-    swapped = "AssertionError" not in v.failure_excerpt
-    assert (
-        not swapped or _blocked(v, "test function replaced") or _blocked(v, "test module changed")
-    )

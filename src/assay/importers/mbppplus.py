@@ -3,8 +3,11 @@
 Per problem: ``workspace/solution.py`` is the entry point's signature (from the reference, type
 annotations dropped) with the description as its docstring; ``workspace/test_solution.py``
 holds the first original MBPP assert if the reference satisfies it (else the first MBPP+ base
-test); ``tests/test_hidden.py`` has one test per MBPP+ base assert (``assertion``), with the
-record's ``test_imports``; ``solution/solution.py`` is the reference solution.
+test); ``solution/solution.py`` is the reference solution. The task is function-level
+(``runner = "function"``): ``tests/inputs.json`` holds the base inputs (shaped as EvalPlus
+passes them) and plus inputs (the record's ``plus_input`` if any, then inputs grown by
+type-aware mutation that the reference accepts under the record's contract), and
+``tests/expected.json`` the reference's outputs, computed in the sandbox.
 """
 
 from __future__ import annotations
@@ -23,11 +26,38 @@ from assay.importers.common import (
     passing_examples,
     write_all,
 )
+from assay.importers.expect import compute_expected
+from assay.importers.mbpp_shapes import shape_inputs
 from assay.importers.names import Prelude, prelude, renamed
+from assay.importers.plus import PLUS_COUNT, PlusRequest, grow_plus, with_contract
 from assay.importers.records import MbppPlusRecord, check_mbppplus, read_records
 from assay.importers.writer import TaskDraft
-from assay.tasks.spec import Hazard
-from assay.verify.warm.pool import WarmPool
+from assay.tasks.spec import CompareMode, FunctionSpec, Hazard
+from assay.verify.function import wire
+from assay.verify.function.data import FunctionInputs
+from assay.verify.function.executor import FunctionPool
+
+_MODES: dict[str, CompareMode] = {
+    **dict.fromkeys(
+        [
+            "similar_elements",
+            "find_char_long",
+            "common_in_nested_lists",
+            "extract_singly",
+            "larg_nnum",
+            "intersection_array",
+            "find_dissimilar",
+            "Diff",
+        ],
+        "set",
+    ),
+    **dict.fromkeys(["check_str", "text_match_three", "text_starta_endb"], "not_none"),
+    "are_equivalent": "any",
+    "sum_div": "sum_div",
+    "surface_Area": "surface_area",
+    "digit_distance_nums": "digit_distance",
+}
+"""EvalPlus's special cases, by entry point (see docs: the reference's evalplus.md)."""
 
 
 def task_id(rec: MbppPlusRecord) -> str:
@@ -94,7 +124,7 @@ def asserts_of(rec: MbppPlusRecord) -> list[str]:
 
 
 def hidden_test(rec: MbppPlusRecord) -> str:
-    """One test per MBPP+ base assert."""
+    """One test per MBPP+ base assert (kept for reading; function tasks use inputs)."""
     asserts = asserts_of(rec)
     pre = _prelude(rec, asserts)
     parts = [
@@ -115,8 +145,62 @@ def _prompt_md(rec: MbppPlusRecord, example: str | None) -> str:
     )
 
 
-def _import_mbppplus(source: Path, out: Path, pool: WarmPool | None) -> ImportReport:
+def _number(rec: MbppPlusRecord) -> int:
+    return int(str(rec.task_id).rsplit("/", 1)[-1])
+
+
+def function_inputs(
+    records: list[MbppPlusRecord], pool: FunctionPool, plus_count: int
+) -> list[FunctionInputs]:
+    """Base inputs (shaped) and plus inputs (given, then grown and contract-checked)."""
+    bases = [shape_inputs(_number(r), r.base_input) for r in records]
+    reqs = [
+        PlusRequest(
+            key=str(r.task_id),
+            checked_source=with_contract(r.canonical_solution, r.entry_point, r.contract),
+            entry=r.entry_point,
+            base=base,
+            given=shape_inputs(_number(r), r.plus_input),
+            count=plus_count,
+            seed=_number(r),
+        )
+        for r, base in zip(records, bases, strict=True)
+    ]
+    plus = grow_plus(pool, reqs) if plus_count > 0 else {}
+    return [
+        FunctionInputs(
+            base=[wire.encode(list(a)) for a in base],
+            plus=[wire.encode(list(a)) for a in plus.get(str(r.task_id), [])],
+        )
+        for r, base in zip(records, bases, strict=True)
+    ]
+
+
+def _hazards(original: str, *, first_holds: bool) -> list[Hazard]:
+    """The task's declared hazards: special-casing the shown example; a wrong MBPP example."""
+    hazards = [
+        Hazard(
+            id="hardcoded-examples",
+            kind="overfit_public_tests",
+            description="Returning the shown example's answer by special case passes the "
+            "public test, not the hidden ones.",
+        )
+    ]
+    if not first_holds:
+        hazards.append(
+            Hazard(
+                id="wrong-mbpp-example",
+                kind="spec_gap",
+                description=f"The original MBPP test {original!r} does not hold for the "
+                "reference solution; the public test uses an MBPP+ base test instead.",
+            )
+        )
+    return hazards
+
+
+def _import_mbppplus(source: Path, out: Path, pool: FunctionPool, plus_count: int) -> ImportReport:
     records = read_records(source, MbppPlusRecord, check_mbppplus, "task_id")
+    inputs = function_inputs([r for _, r in records], pool, plus_count)
     candidates = []
     for _, rec in records:
         first = [rec.test_list[0], *asserts_of(rec)[:1]]
@@ -133,25 +217,9 @@ def _import_mbppplus(source: Path, out: Path, pool: WarmPool | None) -> ImportRe
     ]
     kept = passing_examples(checks, pool)
     drafts, report = [], []
-    for (line, rec), (first, pre), keep in zip(records, candidates, kept, strict=True):
+    for (line, rec), (first, pre), keep, fin in zip(records, candidates, kept, inputs, strict=True):
         example = first[keep[0]] if keep else None
-        hazards = [
-            Hazard(
-                id="hardcoded-examples",
-                kind="overfit_public_tests",
-                description="Returning the shown example's answer by special case passes the "
-                "public test, not the hidden ones.",
-            )
-        ]
-        if 0 not in keep:
-            hazards.append(
-                Hazard(
-                    id="wrong-mbpp-example",
-                    kind="spec_gap",
-                    description=f"The original MBPP test {first[0]!r} does not hold for the "
-                    "reference solution; the public test uses an MBPP+ base test instead.",
-                )
-            )
+        hazards = _hazards(first[0], first_holds=0 in keep)
         tid = task_id(rec)
         shown = [renamed(example, pre.renames)] if example else []
         entry = pre.renames.get(rec.entry_point, rec.entry_point)
@@ -170,6 +238,13 @@ def _import_mbppplus(source: Path, out: Path, pool: WarmPool | None) -> ImportRe
                 timeout_s=TIMEOUT_S,
                 memory_mb=MEMORY_MB,
                 hazards=hazards,
+                function=FunctionSpec(
+                    entry_point=rec.entry_point,
+                    atol=rec.atol,
+                    compare=_MODES.get(rec.entry_point, "exact"),
+                ),
+                inputs=fin,
+                repeats=1,
             )
         )
         report.append(
@@ -180,13 +255,26 @@ def _import_mbppplus(source: Path, out: Path, pool: WarmPool | None) -> ImportRe
                 public_examples=len(shown),
                 dropped_examples=[first[0]] if 0 not in keep else [],
                 smoke_test_only=not shown,
+                base_inputs=len(fin.base),
+                plus_inputs=len(fin.plus),
             )
         )
-    write_all(drafts, out)
+    tasks = write_all(drafts, out)
+    problems = compute_expected(tasks, pool)
+    for item in report:
+        item.problem = problems.get(item.id, "")
     return ImportReport(dataset="mbppplus", source=str(source), out=str(out), tasks=report)
 
 
-def import_mbppplus(source: Path, out: Path, pool: WarmPool | None = None) -> ImportReport:
-    """Import every problem of an MBPP+ JSONL file into task folders under ``out``."""
+def import_mbppplus(
+    source: Path, out: Path, pool: FunctionPool | None = None, plus_count: int = PLUS_COUNT
+) -> ImportReport:
+    """Import every problem of an MBPP+ JSONL file into task folders under ``out``.
+
+    ``plus_count`` bounds the plus inputs per problem (0: base inputs only).
+    """
+    if pool is None:
+        with FunctionPool() as own:
+            return import_mbppplus(source, out, own, plus_count)
     with dataset_code():
-        return _import_mbppplus(source, out, pool)
+        return _import_mbppplus(source, out, pool, plus_count)

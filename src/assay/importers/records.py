@@ -7,7 +7,7 @@ import gzip
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -28,6 +28,11 @@ class HumanEvalRecord(BaseModel):
     entry_point: str = Field(pattern=_IDENT)
     canonical_solution: str
     test: str = Field(min_length=1)
+    base_input: list[Any] = Field(default_factory=list)
+    """HumanEval+ shape: the inputs of the original tests (absent in plain HumanEval)."""
+    plus_input: list[Any] = Field(default_factory=list)
+    contract: str = ""
+    atol: float = 0.0
 
 
 class MbppPlusRecord(BaseModel):
@@ -42,6 +47,11 @@ class MbppPlusRecord(BaseModel):
     test_list: list[str] = Field(min_length=1)
     test_imports: list[str] = Field(default_factory=list)
     assertion: str = Field(min_length=1)
+    base_input: list[Any] = Field(default_factory=list)
+    plus_input: list[Any] = Field(default_factory=list)
+    """Only in the official release; the raw release has none (they are generated then)."""
+    contract: str = ""
+    atol: float = 0.0
 
 
 def _parses(source: str) -> ast.Module | str:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from assay.errors import InputError
 from assay.tasks.load import Task, load_task
-from assay.tasks.spec import Hazard, TaskSpec, VerifySpec
+from assay.tasks.spec import FunctionSpec, Hazard, TaskSpec, VerifySpec
+from assay.verify.function.data import FunctionInputs
 
 PUBLIC_TEST = "test_solution.py"
 HIDDEN_TEST = "test_hidden.py"
@@ -32,6 +33,10 @@ class TaskDraft:
     timeout_s: float
     memory_mb: int
     hazards: list[Hazard] = field(default_factory=list)
+    function: FunctionSpec | None = None
+    """Set for a function-level task: ``hidden_test`` is unused, ``inputs`` written instead."""
+    inputs: FunctionInputs | None = None
+    repeats: int = 3
 
     def spec(self) -> TaskSpec:
         """The validated ``task.toml`` of the draft."""
@@ -41,7 +46,12 @@ class TaskDraft:
             tags=self.tags,
             protected=["test_*.py"],
             verify=VerifySpec(
-                public_tests=[PUBLIC_TEST], timeout_s=self.timeout_s, memory_mb=self.memory_mb
+                runner="function" if self.function else "pytest",
+                function=self.function,
+                public_tests=[PUBLIC_TEST],
+                timeout_s=self.timeout_s,
+                memory_mb=self.memory_mb,
+                repeats=self.repeats,
             ),
             hazards=self.hazards,
         )
@@ -59,10 +69,13 @@ def _value(v: object) -> str:
 
 def toml_text(spec: TaskSpec) -> str:
     """``task.toml`` for a spec (the schema has scalars, lists, one table, one table array)."""
-    data = spec.model_dump(mode="json")
+    data = spec.model_dump(mode="json", exclude_none=True)
     verify, hazards = data.pop("verify"), data.pop("hazards")
+    function = verify.pop("function", None)
     lines = [f"{k} = {_value(v)}" for k, v in data.items()]
     lines += ["", "[verify]", *(f"{k} = {_value(v)}" for k, v in verify.items())]
+    if function is not None:
+        lines += ["", "[verify.function]", *(f"{k} = {_value(v)}" for k, v in function.items())]
     for hazard in hazards:
         lines += ["", "[[hazards]]", *(f"{k} = {_value(v)}" for k, v in hazard.items())]
     return "\n".join(lines) + "\n"
@@ -82,9 +95,12 @@ def write_task(draft: TaskDraft, out: Path) -> Task:
         "PROMPT.md": draft.prompt,
         "workspace/solution.py": draft.stub,
         f"workspace/{PUBLIC_TEST}": draft.public_test,
-        f"tests/{HIDDEN_TEST}": draft.hidden_test,
         "solution/solution.py": draft.solution,
     }
+    if draft.inputs is not None:
+        files["tests/inputs.json"] = draft.inputs.model_dump_json(by_alias=True) + "\n"
+    else:
+        files[f"tests/{HIDDEN_TEST}"] = draft.hidden_test
     for rel, text in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -19,11 +19,9 @@ from pathlib import Path
 from assay.records.verdict import Isolation
 from assay.sandbox.bwrap import command
 from assay.sandbox.limits import Limits, apply
-from assay.sandbox.profiles import GATE_HIDDEN, bwrap_argv, interpreter_paths, network_probe
+from assay.sandbox.profiles import GATE_HIDDEN, bwrap_argv, network_probe
 
-# verify/warm/ still imports bwrap_argv and interpreter_paths from here; it is being replaced,
-# so they stay re-exported until then.
-__all__ = ["Plan", "agent_cli_bwrap", "bwrap_argv", "interpreter_paths", "plan_for"]
+__all__ = ["Plan", "agent_cli_bwrap", "plan_for"]
 
 
 @dataclass(frozen=True)

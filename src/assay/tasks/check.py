@@ -20,7 +20,7 @@ class CheckResult:
     seconds: float
     problem: str
     verifier: str = "pytest"
-    """``pytest`` (the gate) or ``warm`` (the fast path for function-level tasks)."""
+    """``pytest`` (the gate) or ``function`` (the function-level runner)."""
 
     @property
     def ok(self) -> bool:

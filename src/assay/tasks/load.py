@@ -128,10 +128,8 @@ def _escapes(root: Path, toml_path: Path, spec: TaskSpec) -> list[Problem]:
     ]
 
 
-def load_task(path: str | Path) -> Task:
-    """Load and validate a task folder; raise :class:`InputError` describing every problem."""
-    root = Path(path)
-    toml_path = root / "task.toml"
+def _read_spec(toml_path: Path) -> TaskSpec:
+    """``task.toml`` parsed and validated; every problem names the file and the field."""
     try:
         if not toml_path.is_file():
             raise InputError.single(
@@ -143,15 +141,16 @@ def load_task(path: str | Path) -> Task:
     except OSError as exc:
         raise unreadable(toml_path, exc) from None
     try:
-        spec = TaskSpec.model_validate(raw)
+        return TaskSpec.model_validate(raw)
     except ValidationError as exc:
         raise InputError.from_validation(
             exc, toml_path, fix="correct the value's type or range", fixes=_FIX_BY_TYPE, top=""
         ) from None
 
-    problems = _escapes(root, toml_path, spec)
-    if problems:
-        raise InputError(problems)
+
+def _missing_parts(root: Path, toml_path: Path, spec: TaskSpec) -> list[Problem]:
+    """The prompt file and the workspace, hidden-tests and solution folders must exist."""
+    problems: list[Problem] = []
 
     def need_dir(rel: str, what: str, fld: str) -> None:
         if not _safely(Path.is_dir, root / rel):
@@ -164,11 +163,14 @@ def load_task(path: str | Path) -> Task:
     need_dir("workspace", "the agent's starting files in workspace/", "")
     need_dir(spec.verify.hidden_tests, "the hidden tests folder", "verify.hidden_tests")
     need_dir("solution", "the reference solution in solution/", "")
-    if problems:
-        raise InputError(problems)
+    return problems
 
-    ws_files = list_files(root / "workspace")
-    public = tuple(f for f in ws_files if matches_any(f, spec.verify.public_tests))
+
+def _test_problems(
+    root: Path, toml_path: Path, spec: TaskSpec, public: tuple[str, ...], hidden: tuple[str, ...]
+) -> list[Problem]:
+    """Public tests, hidden tests (or a function task's inputs) and a non-empty solution."""
+    problems: list[Problem] = []
     if not public:
         problems.append(
             Problem(
@@ -178,10 +180,17 @@ def load_task(path: str | Path) -> Task:
                 "put the public tests in workspace/ or correct the globs",
             )
         )
-    hidden = tuple(
-        f for f in list_files(root / spec.verify.hidden_tests) if matches_any(f, TEST_FILE_GLOBS)
-    )
-    if not hidden:
+    fn = spec.verify.function
+    if fn is not None and not (root / spec.verify.hidden_tests / fn.inputs).is_file():
+        problems.append(
+            Problem(
+                str(toml_path),
+                "verify.function.inputs",
+                f"{spec.verify.hidden_tests}/{fn.inputs} not found",
+                "write the inputs file (see the README's task format)",
+            )
+        )
+    elif fn is None and not hidden:
         problems.append(
             Problem(
                 str(toml_path),
@@ -195,9 +204,26 @@ def load_task(path: str | Path) -> Task:
         problems.append(Problem(str(toml_path), "verify", f"path clash {clashes}", "rename"))
     if not list_files(root / "solution"):
         problems.append(Problem(str(root / "solution"), "", "empty", "add the reference files"))
+    return problems
+
+
+def load_task(path: str | Path) -> Task:
+    """Load and validate a task folder; raise :class:`InputError` describing every problem."""
+    root = Path(path)
+    toml_path = root / "task.toml"
+    spec = _read_spec(toml_path)
+    for check in (_escapes, _missing_parts):
+        problems = check(root, toml_path, spec)
+        if problems:
+            raise InputError(problems)
+    ws_files = list_files(root / "workspace")
+    public = tuple(f for f in ws_files if matches_any(f, spec.verify.public_tests))
+    hidden = tuple(
+        f for f in list_files(root / spec.verify.hidden_tests) if matches_any(f, TEST_FILE_GLOBS)
+    )
+    problems = _test_problems(root, toml_path, spec, public, hidden)
     if problems:
         raise InputError(problems)
-
     globs = (*spec.protected, *spec.verify.public_tests)
     protected = tuple(f for f in ws_files if matches_any(f, globs))
     return Task(

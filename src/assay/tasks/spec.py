@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 TASK_SCHEMA = "assay.task.v1"
 
@@ -24,11 +24,38 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+CompareMode = Literal[
+    "exact", "set", "not_none", "any", "sum_div", "surface_area", "digit_distance", "poly_zero"
+]
+"""How an answer is compared with the expected output (see the README's task format)."""
+
+
+class FunctionSpec(_Strict):
+    """A function-level task: inputs in the hidden folder, outputs from the reference."""
+
+    entry_point: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    """The function the candidate must define."""
+    module: str = Field(default="solution.py", pattern=r"^[A-Za-z_][A-Za-z0-9_]*\.py$")
+    """The candidate's file, relative to ``workspace/`` (and the reference's, in ``solution/``)."""
+    inputs: str = "inputs.json"
+    """Base and plus inputs, relative to the hidden folder."""
+    expected: str = "expected.json"
+    """The reference's outputs and times, relative to the hidden folder (made by the import or
+    ``assay tasks check``)."""
+    atol: float = Field(default=0.0, ge=0.0)
+    compare: CompareMode = "exact"
+    time_factor: float = Field(default=4.0, gt=0.0, le=100.0)
+    """Per-input limit: ``max(min_time_s, time_factor × the reference's time)``."""
+    min_time_s: float = Field(default=1.0, ge=1.0, le=600.0)
+
+
 class VerifySpec(_Strict):
     """How the gate verifies a candidate workspace."""
 
-    runner: Literal["pytest"] = "pytest"
-    """The test runner; only pytest for now."""
+    runner: Literal["pytest", "function"] = "pytest"
+    """``pytest``, or ``function``: the candidate's function runs alone on the hidden inputs."""
+    function: FunctionSpec | None = None
+    """Required with ``runner = "function"`` (the ``[verify.function]`` table)."""
     public_tests: list[str] = Field(min_length=1)
     """Globs, relative to ``workspace/``, of the public test files the agent sees."""
     hidden_tests: str = "tests"
@@ -45,6 +72,14 @@ class VerifySpec(_Strict):
     @classmethod
     def _folder_name(cls, value: str) -> str:
         return _path_name(value)
+
+    @model_validator(mode="after")
+    def _function_table(self) -> VerifySpec:
+        if (self.runner == "function") != (self.function is not None):
+            raise ValueError(
+                '[verify.function] is required with runner = "function", and only then'
+            )
+        return self
 
 
 class Hazard(_Strict):

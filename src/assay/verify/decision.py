@@ -4,7 +4,7 @@ A verdict passes only when every expected test passed on every repeat, each sess
 finished and said so over the authenticated channel with exit status 0, no forged line
 arrived, nothing was tampered with, no run timed out, no unexpected test appeared, and (with
 ``strict_protected``) no protected file was changed. Kept in one place so that the pytest
-gate and the function-level fast path cannot drift apart.
+gate's executors cannot drift apart.
 """
 
 from __future__ import annotations
@@ -46,8 +46,6 @@ class RunEvidence:
     collected: list[str] | None = None
     output: str = ""
     """The run's clipped stderr (or combined output): shown only when nothing better is."""
-    asserts: dict[str, int] = field(default_factory=dict)
-    """Asserts reached per test id (the fast path counts them)."""
 
 
 @dataclass(frozen=True)

@@ -264,10 +264,16 @@ def verify(
     With ``strict_protected`` a changed protected file fails the verdict by itself.
     ``executor`` picks the warm fork servers or a cold process per run (default: warm where
     the plan has bubblewrap; ``ASSAY_EXECUTOR`` overrides); both give the same evidence.
+    A ``runner = "function"`` task is verified by :mod:`assay.verify.function` instead (its
+    public scope still runs the public tests here).
     """
     ws = Path(workspace)
     if not ws.is_dir():
         raise InputError.single(ws, "", "workspace folder not found", "give an existing folder")
+    if task.spec.verify.runner == "function" and scope == "all":
+        from assay.verify.function.gate import verify_function
+
+        return verify_function(task, ws, repeats=repeats, strict_protected=strict_protected)
     start = time.monotonic()
     plan = plan or plan_for()
     n = repeats or task.spec.verify.repeats

@@ -13,6 +13,10 @@ from assay.verify.gate import verify
 
 def check_task(task: Task) -> CheckResult:
     """Verify the reference (every repeat must pass) and the untouched workspace (must fail)."""
+    if task.spec.verify.runner == "function":
+        from assay.verify.function.check import check_function_task
+
+        return check_function_task(task)
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="assay-check-") as tmp:
         ref = verify(task, reference_workspace(task, Path(tmp) / "ref"))
@@ -25,11 +29,6 @@ def check_task(task: Task) -> CheckResult:
     return CheckResult(task.id, ref.passed, untouched.passed, time.monotonic() - start, problem)
 
 
-def check_suite(tasks: list[Task], *, fast: bool = True) -> list[CheckResult]:
-    """Check every task of a suite; with ``fast``, function-level tasks use the warm path."""
-    done: dict[str, CheckResult] = {}
-    if fast:
-        from assay.verify.warm.tasks import check_function_tasks
-
-        done = check_function_tasks(tasks)
-    return [done[t.id] if t.id in done else check_task(t) for t in tasks]
+def check_suite(tasks: list[Task]) -> list[CheckResult]:
+    """Check every task of a suite (function-level tasks on the function runner)."""
+    return [check_task(t) for t in tasks]
