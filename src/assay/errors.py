@@ -88,3 +88,14 @@ class DiskFull(AssayError):
     def __str__(self) -> str:
         fix = self.fix or f"free space and run `assay run --resume {self.run_dir}`"
         return f"disk full while writing {self.file}; {fix}"
+
+
+class RunAborted(BaseException):
+    """A run was aborted by a second Ctrl-C; its attempts in flight are recorded.
+
+    Not a KeyboardInterrupt, which the command-line framework turns into exit 1, after
+    which the interpreter waits for threads still hung in a model call: the ``assay`` entry
+    point exits :attr:`EXIT` at once on this instead.
+    """
+
+    EXIT: ClassVar[int] = 130

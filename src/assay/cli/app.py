@@ -6,6 +6,7 @@ command functions, so ``assay --help`` stays fast.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -25,7 +26,7 @@ from assay.cli import (
     tasks,
     verify,
 )
-from assay.errors import DiskFull, InputError
+from assay.errors import DiskFull, InputError, RunAborted
 
 app = typer.Typer(
     name="assay",
@@ -73,3 +74,8 @@ def main() -> None:
     except DiskFull as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(DiskFull.EXIT)
+    except RunAborted:
+        # Exit now: a normal exit would wait for threads still hung in a model call.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(RunAborted.EXIT)

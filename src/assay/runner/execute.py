@@ -16,7 +16,7 @@ import tempfile
 import threading
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from functools import partial
 from pathlib import Path
 from types import FrameType
@@ -35,6 +35,7 @@ from assay.records.tasks import TASKS_FILE
 from assay.runner.attempt import infrastructure_fault, run_attempt
 from assay.runner.bounded import BoundedModel
 from assay.runner.builtin_scripts import materialize
+from assay.runner.interrupt import RunAborted, abortable_pool, record_aborted
 from assay.runner.prepare import (
     environment,
     load_tasks,
@@ -67,7 +68,7 @@ def _arms(manifest: Manifest, run: RunDir, tasks: list[Task]) -> dict[str, Arm]:
     arms = {}
     for agent in manifest.agents:
         spec = _model_spec(agent.model, run, tasks)
-        model = load_model(spec)
+        model = load_model(spec, timeout_s=manifest.timeouts_or_default().call_s)
         script = getattr(model, "script", None)
         keys = frozenset(getattr(script, "tasks", {}) or {})
         cli = agent.kind.startswith("cli:")
@@ -102,7 +103,10 @@ def _channels(manifest: Manifest, run: RunDir, tasks: list[Task], plan: Plan) ->
                 "set review.model, e.g. openai:gpt-4o-mini",
             )
         else:
-            review_model = load_model(_model_spec(manifest.review.model, run, tasks))
+            review_model = load_model(
+                _model_spec(manifest.review.model, run, tasks),
+                timeout_s=manifest.timeouts_or_default().call_s,
+            )
     out: dict[str, Channel] = {}
     for name in sorted(names):
         key = "review" if name == "review:human" else name
@@ -231,7 +235,7 @@ def _execute(
         with (
             progress,
             scratch_dir(run_scratch_prefix(run.root)) as scratch,
-            ThreadPoolExecutor(max_workers=manifest.concurrency.attempts) as pool,
+            abortable_pool(manifest.concurrency.attempts) as pool,
         ):
             bar = progress.add_task(manifest.name, total=len(todo), counts="")
             attempt = partial(
@@ -259,7 +263,15 @@ def _execute(
                 finish=finish,
                 width=manifest.concurrency.attempts,
                 stop=stop,
+                abort=lambda spec: record_aborted(spec, arms[spec.agent.id], run),
             )
+    except KeyboardInterrupt:
+        print(
+            f"aborted: attempts in flight were recorded as interrupted;"
+            f" continue with `assay run --resume {run.root}`",
+            file=sys.stderr,
+        )
+        raise RunAborted(str(run.root)) from None
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
@@ -272,22 +284,36 @@ def _schedule(
     finish: Callable[[Future[AttemptRecord], AttemptSpec], None],
     width: int,
     stop: threading.Event,
+    abort: Callable[[AttemptSpec], object],
 ) -> None:
-    """Keep up to ``width`` attempts in flight, in order; start none once ``stop`` is set."""
+    """Keep up to ``width`` attempts in flight, in order; start none once ``stop`` is set.
+
+    On KeyboardInterrupt (the second Ctrl-C) every attempt in flight is finished if it is
+    done, else ``abort``-ed (recorded as interrupted), before the interrupt goes on.
+    """
     pending: set[Future[AttemptRecord]] = set()
     specs: dict[Future[AttemptRecord], AttemptSpec] = {}
     queue = list(todo)
-    while queue or pending:
-        while queue and len(pending) < width and not stop.is_set():
-            spec = queue.pop(0)
-            fut = submit(spec)
-            specs[fut] = spec
-            pending.add(fut)
-        if not pending:
-            break
-        done, pending = wait(pending, return_when=FIRST_COMPLETED)
-        for fut in done:
-            finish(fut, specs[fut])
+    try:
+        while queue or pending:
+            while queue and len(pending) < width and not stop.is_set():
+                spec = queue.pop(0)
+                fut = submit(spec)
+                specs[fut] = spec
+                pending.add(fut)
+            if not pending:
+                break
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                pending.discard(fut)
+                finish(fut, specs[fut])
+    except KeyboardInterrupt:
+        for fut in pending:
+            if fut.done():
+                finish(fut, specs[fut])
+            else:
+                abort(specs[fut])
+        raise
 
 
 def _finished(
