@@ -44,7 +44,7 @@ agents: $(STAMP)
 	$(BIN)/assay agents install --all
 
 # EvalPlus 0.3.1, the reference evaluator the function runner's verdicts are compared with
-# (tests/test_function_evalplus.py, bench/verify.py): its own venv, once per machine.
+# (tests/verify/function/test_evalplus.py, bench/verify.py): its own venv, once per machine.
 EVALPLUS_VENV := $(HOME)/.cache/assay/evalplus-0.3.1
 evalplus:
 	@test -x $(EVALPLUS_VENV)/bin/python || $(PYTHON) -m venv $(EVALPLUS_VENV)
