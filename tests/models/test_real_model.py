@@ -3,6 +3,12 @@
 The results are what they are (mostly failures); the tests assert that real tokens, real
 verdicts and correct outcome classes were recorded. `make test` installs the model and the
 server (see the Makefile's `llm` target).
+
+The work is bounded by counts, never by a clock (issue 19, item 16: on a loaded 2-core
+machine these tests hit pytest's 300 s limit while they passed on a quiet one): a fixed
+number of problems, of calls per attempt and of tokens per call. The clocks left are hang
+guards far beyond any honest duration — a call's timeout (``CALL_TIMEOUT_S``) and the
+server's start (``SERVER_START_S``) — so a slow machine only makes these tests slower.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import pytest
 from assay.agents.oneshot import OneShotAgent
 from assay.models.spec import load_model
 from assay.records.attempt import EventRecord
-from assay.records.manifest import AgentSpec, ConditionSpec, Manifest
+from assay.records.manifest import AgentSpec, ConditionSpec, Manifest, TimeoutSpec
 from assay.runner.execute import run_experiment
 from assay.runner.workspace import fresh_workspace
 from assay.store.rundir import RunDir
@@ -30,6 +36,19 @@ from assay.verify.gate import verify
 from tests.conftest import run_assay
 
 HUMANEVAL_PROBLEMS = 10
+"""One sample each, at most ``ONE_SHOT_TOKENS`` completion tokens."""
+ONE_SHOT_TOKENS = 256
+LOOP_CALLS = 2 * 4
+"""The loop agent's calls per attempt at most: ``max_passes`` x ``max_steps`` below."""
+LOOP_TOKENS = 200
+CALL_TIMEOUT_S = 1800.0
+"""A hang guard per model call: a 135M model's few hundred tokens take seconds to a minute."""
+SERVER_START_S = 900.0
+"""A hang guard for the server's start (loading a 100 MB model)."""
+
+# pytest's per-test limit (300 s) would make the outcome depend on the machine's load:
+# the counts above bound the work, and the hang guards bound a broken server.
+pytestmark = pytest.mark.timeout(0)
 
 
 def _gguf() -> Path:
@@ -75,7 +94,7 @@ def smollm(tmp_path_factory):
             start_new_session=True,
         )
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + SERVER_START_S
         while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2):
@@ -85,7 +104,7 @@ def smollm(tmp_path_factory):
                     pytest.fail(f"the llama server exited: {log.read_text()[-2000:]}")
                 time.sleep(0.5)
         else:
-            pytest.fail("the llama server did not answer within 90 s")
+            pytest.fail(f"the llama server did not answer within {SERVER_START_S:g} s")
         yield f"openai:smollm2@http://127.0.0.1:{port}/v1"
     finally:
         proc.terminate()
@@ -104,8 +123,8 @@ def humaneval_tasks(tmp_path_factory):
 
 
 def test_one_shot_on_humaneval(smollm, humaneval_tasks, tmp_path):
-    model = load_model(smollm)
-    agent = OneShotAgent(model, temperature=0.2, max_tokens=256)
+    model = load_model(smollm, timeout_s=CALL_TIMEOUT_S)
+    agent = OneShotAgent(model, temperature=0.2, max_tokens=ONE_SHOT_TOKENS)
     results = []
     for task in humaneval_tasks:
         # The signature and docstring, without the stub's body: the HumanEval prompt.
@@ -120,7 +139,8 @@ def test_one_shot_on_humaneval(smollm, humaneval_tasks, tmp_path):
         ws = fresh_workspace(task, tmp_path / task.id)
         (ws / "solution.py").write_text(sample.code)
         verdict = verify(task, ws, repeats=1)
-        assert verdict.public.total >= 1 and verdict.hidden.total >= 1
+        # Function-level tasks (the gate-function merge) report every check as hidden.
+        assert verdict.hidden.total >= 1
         assert verdict.passed == (not verdict.reasons)
         results.append(verdict.passed)
     assert len(results) == HUMANEVAL_PROBLEMS
@@ -133,7 +153,7 @@ def test_loop_agent_text_protocol(smollm, task_id, tmp_path):
         "protocol": "text",
         "max_passes": 2,
         "max_steps": 4,
-        "max_tokens": 200,
+        "max_tokens": LOOP_TOKENS,
         "ctx_limit": 3500,
         "max_stale": 2,
         "temperature": 0.2,
@@ -145,12 +165,14 @@ def test_loop_agent_text_protocol(smollm, task_id, tmp_path):
         tasks=[task_id],
         agents=[AgentSpec(id="loop", model=smollm, config=config)],
         conditions=[ConditionSpec(id="solo")],
+        timeouts=TimeoutSpec(call_s=CALL_TIMEOUT_S, attempt_s=LOOP_CALLS * CALL_TIMEOUT_S),
     )
     run = run_experiment(manifest, tmp_path / "run", show_progress=False)
     (r,) = RunDir.open(run.root).latest().values()
     lines = (run.root / r.events).read_text().splitlines()
     events = [EventRecord.model_validate_json(line) for line in lines]
-    assert r.model_calls > 0 and r.tokens.prompt > 0 and r.tokens.completion > 0
+    assert 0 < r.model_calls <= LOOP_CALLS and r.tokens.prompt > 0
+    assert 0 < r.tokens.completion <= LOOP_CALLS * LOOP_TOKENS
     calls = [e.data for e in events if e.kind == "model_call"]
     assert len(calls) == r.model_calls and all(c["prompt_tokens"] > 0 for c in calls)
     assert r.outcome in {"completed", "stagnated", "budget", "fault"}
