@@ -13,7 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
+from assay.release.secrets import redact, scan_text
 from tests.conftest import REPO
 from tests.support.rundir import copy_run, make_run
 
@@ -75,3 +78,32 @@ def test_short_or_common_values_are_not_treated_as_secrets(run: Path, tmp_path: 
     copy = copy_run(run, tmp_path / "short")
     done = _scan(copy, {"OPENAI_API_KEY": "x", "GITHUB_TOKEN": "true", "API_KEY": "loop"})
     assert done.returncode == 0, done.stdout
+
+
+_VALUE = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zs", "Zl", "Zp")),
+    min_size=8,
+    max_size=40,
+).filter(lambda v: not v.startswith("/") and v.strip() == v)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_VALUE, before=st.text(max_size=30), after=st.text(max_size=30))
+def test_any_configured_value_is_found_in_any_line_and_never_echoed(
+    value: str, before: str, after: str
+) -> None:
+    assume(value not in "[redacted:$SOME_SERVICE_TOKEN]")
+    line = (before + value + after).replace("\n", " ").replace("\r", " ")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOME_SERVICE_TOKEN", value)
+        findings = scan_text(line, path="x")
+    mine = [f for f in findings if f.kind == "env_secret"]
+    assert mine and all("SOME_SERVICE_TOKEN" in f.excerpt for f in mine)
+    assert all(value not in f.excerpt for f in findings if f.kind == "env_secret")
+    assert value not in redact_with(value, line)
+
+
+def redact_with(value: str, text: str) -> str:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOME_SERVICE_TOKEN", value)
+        return redact(text)
