@@ -21,12 +21,12 @@ from tests.support.rundir import check_run_dir, manifest_text
 TASKS = ["window-sums", "lru-cache"]
 
 
-def _start(args: list[str]) -> subprocess.Popen[str]:
+def _start(args: list[str], *, output: int = subprocess.PIPE) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "assay.cli", *args],
         cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=output,
+        stderr=output,
         text=True,
         start_new_session=True,
     )
@@ -53,13 +53,15 @@ def test_two_resumes_at_once_one_is_refused_naming_the_holder_and_nothing_is_dou
     m.write_text(manifest_text(TASKS, attempts=1))
     out = tmp_path / "r"
     # A run killed early leaves an unfinished run directory (whatever it recorded is fine).
-    started = _start(["run", str(m), "--out", str(out), "--quiet"])
-    _wait_for(lambda: _holder_pid(out) == started.pid)
+    # No pipes: a gate server outliving the kill must not keep the test waiting on them.
+    started = _start(["run", str(m), "--out", str(out), "--quiet"], output=subprocess.DEVNULL)
+    _wait_for(lambda: (out / "manifest.sha256").exists() and _holder_pid(out) == started.pid)
     os.killpg(started.pid, signal.SIGKILL)  # the whole session: its gate servers too
-    started.communicate()
+    started.wait()
     first = _start(["run", "--resume", str(out), "--quiet"])
     try:
-        _wait_for(lambda: _holder_pid(out) == first.pid)
+        _wait_for(lambda: first.poll() is not None or _holder_pid(out) == first.pid)
+        assert first.poll() is None, first.communicate()
         os.kill(first.pid, signal.SIGSTOP)  # it holds the lock, paused
         seconds = [run_assay("run", "--resume", str(out), "--quiet") for _ in range(2)]
         for second in seconds:
