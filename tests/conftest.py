@@ -80,7 +80,12 @@ def make_candidate(task: Task, tmp_path: Path) -> Callable[..., Path]:
 
 @pytest.fixture
 def fast_task(task: Task, tmp_path: Path) -> Callable[..., Task]:
-    """A copy of window-sums with its own timeout and memory limit."""
+    """A copy of window-sums with its own timeout and memory limit.
+
+    Timing margins: every caller expects the candidate to fail (a loop, a bomb, a sleeper),
+    so a short ``timeout_s`` can only make it fail sooner; the one timing assertion on such
+    a verdict, in ``tests/verify``, must keep its margin explicit too.
+    """
 
     def build(timeout_s: float = 4, memory_mb: int = 512) -> Task:
         root = tmp_path / "fast-task"
