@@ -79,6 +79,9 @@ BAD = {
     "unknown agent config key": ("max_stale = 2", "max_stale = 2, wings = 3"),
     "unknown agent CLI": ('id = "loop"\n', 'id = "loop"\nkind = "cli:nosuch"\n'),
     "unknown review script": ("scripted:builtin:repair-review", "scripted:builtin:nope"),
+    "review without a model": ('model = "scripted:builtin:repair-review"', 'kind = "llm"'),
+    "unknown escalation channel": ('escalate_to = "review"', 'escalate_to = "oracle"'),
+    "no seeds": ("seeds = 1", "seeds = 0"),
     "claim arm": (
         "",
         '[[claims]]\nid = "c"\nmetric = "success"\ntreatment = "x"\ncontrol = "solo"\n',
