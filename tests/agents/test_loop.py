@@ -22,6 +22,7 @@ from assay.records.canonical import dumps
 from assay.records.manifest import AgentSpec, ConditionSpec, Manifest
 from assay.records.outcome import EXIT_CODES
 from assay.runner.attempt import run_attempt
+from assay.runner.prepare import task_list
 from assay.runner.spec import Arm, AttemptSpec
 from assay.sandbox.isolation import plan_for
 from assay.store.rundir import RunDir
@@ -102,6 +103,7 @@ def attempt(task: Task, tmp_path: Path, model: Model, **config: Any) -> Attempt:
         manifest_json=dumps(manifest, indent=2),
         digest=manifest.digest(),
         environment={},
+        tasks=task_list([], [task]),
     )
     scratch = tmp_path / f"scratch{n}"
     scratch.mkdir()
