@@ -30,8 +30,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.evalplus_support import DRIVER, Case, cases, evalplus_python
-from tests.function_support import MBPPPLUS
+from tests.support.evalplus import DRIVER, Case, cases, evalplus_problems, evalplus_python
+from tests.support.function import MBPPPLUS
 
 from assay.importers.mbppplus import import_mbppplus
 from assay.tasks.suite import load_suite
@@ -115,24 +115,12 @@ def _ceiling(all_cases: list[Case], tmp: Path) -> float:
 
 
 def _evalplus(all_cases: list[Case], python: Path) -> tuple[float, list[bool]]:
-    problems: dict[str, dict[str, object]] = {}
-    order: list[tuple[str, int]] = []
+    problems = evalplus_problems(all_cases)
+    seen: dict[str, int] = {}
+    order = []  # (task, index among its candidates), in case order
     for case in all_cases:
-        spec = fn_spec(case.task)
-        if case.task.id not in problems:
-            inputs = read_inputs(case.task.hidden_dir / spec.inputs)
-            problems[case.task.id] = {
-                "id": case.task.id,
-                "code": (case.task.solution / spec.module).read_text(),
-                "entry": spec.entry_point,
-                "atol": spec.atol,
-                "base": inputs.base,
-                "plus": inputs.plus,
-                "candidates": [],
-            }
-        cands = problems[case.task.id]["candidates"]
-        order.append((case.task.id, len(cands)))  # type: ignore[arg-type]
-        cands.append(case.source)  # type: ignore[attr-defined]
+        order.append((case.task.id, seen.get(case.task.id, 0)))
+        seen[case.task.id] = order[-1][1] + 1
     workers = os.cpu_count() or 1
     chunks = [list(problems.values())[k::workers] for k in range(workers)]
     env = {"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), "LANG": "C.UTF-8"}

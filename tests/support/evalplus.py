@@ -69,8 +69,8 @@ def assay_statuses(all_cases: Sequence[Case], pool: FunctionPool, tmp: Path) -> 
     return out
 
 
-def evalplus_statuses(all_cases: Sequence[Case], python: Path) -> tuple[list[Status], float]:
-    """EvalPlus's verdict per case (and its own evaluation time)."""
+def evalplus_problems(all_cases: Sequence[Case]) -> dict[str, dict[str, object]]:
+    """The driver's input: per task its reference, inputs and candidates, in case order."""
     problems: dict[str, dict[str, object]] = {}
     for case in all_cases:
         if case.task.id not in problems:
@@ -86,6 +86,12 @@ def evalplus_statuses(all_cases: Sequence[Case], python: Path) -> tuple[list[Sta
                 "candidates": [],
             }
         problems[case.task.id]["candidates"].append(case.source)  # type: ignore[attr-defined]
+    return problems
+
+
+def evalplus_statuses(all_cases: Sequence[Case], python: Path) -> tuple[list[Status], float]:
+    """EvalPlus's verdict per case (and its own evaluation time)."""
+    problems = evalplus_problems(all_cases)
     env = {"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), "LANG": "C.UTF-8"}
     done = subprocess.run(
         [str(python), str(DRIVER)],
