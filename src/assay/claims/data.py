@@ -35,6 +35,14 @@ class Row:
     """The metric's value; ``None`` when the attempt errored or timed out (a failure)."""
     cluster: str | None = None
     """Optional group of related tasks (same repository, template, author)."""
+    suite: str | None = None
+    """The task's suite (as the manifest names it); ``None`` when unknown."""
+    seed: int | None = None
+    """The attempt's seed (1-based); ``None`` when unknown."""
+    agent: str | None = None
+    model: str | None = None
+    tags: tuple[str, ...] | None = None
+    """The task's tags; ``None`` when unknown (an empty tuple: a task without tags)."""
 
 
 @dataclass(frozen=True)
@@ -76,7 +84,7 @@ def data_hash(spec: ClaimSpec, rows: Sequence[Row]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _oriented(spec: ClaimSpec, value: float | None) -> float:
+def oriented(spec: ClaimSpec, value: float | None) -> float:
     """Return ``value`` reflected for ``less`` claims, with errors at the worst end."""
     low, high = spec.bounds
     if value is None:
@@ -113,7 +121,7 @@ def build_units(spec: ClaimSpec, rows: Sequence[Row]) -> Units | Invalid:
         if key in seen:
             return Invalid(f"task {row.task!r}, arm {row.arm!r}: attempt {row.attempt!r} twice")
         seen.add(key)
-        values[row.task][row.arm].append(_oriented(spec, row.value))
+        values[row.task][row.arm].append(oriented(spec, row.value))
         clusters[row.task].add(row.cluster)
     if not values:
         return Invalid(f"no rows for arms {spec.treatment!r} and {spec.control!r}")

@@ -40,6 +40,9 @@ class LookRecord(BaseModel):
     reason: FailClosedReason | None
     recorded_at: str
     """UTC time of the look, ISO 8601."""
+    interim: bool = Field(default=False, exclude_if=lambda v: not v)
+    """An interim look: taken on an unfinished run because the user asked (``--interim``).
+    It counts against ``planned_looks`` like any other look."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ class LookLedger:
             status=result.status,
             reason=result.reason,
             recorded_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            interim=result.interim,
         )
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._drop_torn_tail()

@@ -1,14 +1,22 @@
 """Pre-registered claims and the gate's verdict on them (``assay.claim.v1``).
 
 Kept free of numpy and scipy so that manifests can validate their claims cheaply.
+
+A claim may take a shape beyond "B beats A on every task": ``where`` narrows the attempts it
+is decided on, ``per`` expands it into one sub-claim per suite, seed or task (each decided
+and reported on its own), ``requires_all`` makes it conditional on other claims, and
+``design = "replicates"`` decides arms of repeated runs with an unpaired exact test. Every
+field added after the first release is left out of the canonical JSON at its default, so
+the digests of manifests and claim specs written before it do not change.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from typing import Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from assay.records.canonical import digest
 
@@ -26,12 +34,73 @@ FailClosedReason = Literal[
     "manifest_changed",
     "missing_artifacts",
     "run_unfinished",
+    "requirement_failed",
+    "runs_incompatible",
 ]
-"""Why a claim failed closed. ``manifest_changed``, ``missing_artifacts`` and
-``run_unfinished`` (planned attempts without a finished record) are raised by the caller
-(run directories) as flags; the gate raises the rest itself."""
-Bound = Literal["t", "newcombe", "hoeffding"]
-Unit = Literal["task", "cluster"]
+"""Why a claim failed closed. ``manifest_changed``, ``missing_artifacts``,
+``run_unfinished`` (planned attempts without a finished record) and ``runs_incompatible``
+(two runs compared whose manifests differ where it matters) are raised by the caller as
+flags; the gate raises the rest itself. ``requirement_failed``: a claim listed in
+``requires_all`` was not supported."""
+Bound = Literal["t", "newcombe", "hoeffding", "clopper_pearson"]
+"""``clopper_pearson`` (replicates): the treatment's exact lower bound minus the control's
+exact upper bound, each at half the level."""
+Unit = Literal["task", "cluster", "run"]
+Design = Literal["paired", "replicates"]
+PerDimension = Literal["suite", "seed", "task"]
+SUB_ID_PATTERN: Final = r"[A-Za-z0-9][A-Za-z0-9_.:-]*"
+"""A claim id as users write it; a sub-claim appends ``[suite=…,seed=…]``."""
+ID_PATTERN: Final = rf"^{SUB_ID_PATTERN}(\[[a-z]+=[^\]\s,=]+(,[a-z]+=[^\]\s,=]+)*\])?$"
+ALL_SUBCLAIMS: Final = "[*]"
+"""``requires_all = ["gain[*]"]`` names every sub-claim that ``per`` expands ``gain`` into."""
+_REQUIREMENT = re.compile(rf"^{SUB_ID_PATTERN}(\[\*\]|\[[a-z]+=[^\]\s,=]+(,[a-z]+=[^\]\s,=]+)*\])?$")
+
+
+def _unset(value: object) -> bool:
+    """Whether a field added after v1 is at its default (then left out of the JSON)."""
+    return value is None or value == () or value == []
+
+
+class ClaimWhere(BaseModel):
+    """Which attempts a claim is decided on; every field given must match (empty: any).
+
+    ``tags``: the task must carry every tag listed. The other lists are alternatives: the
+    attempt's suite (as the manifest names it), task, agent id, model spec or seed (1-based)
+    must be one of those listed.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    suite: tuple[str, ...] = Field(default=(), exclude_if=_unset)
+    tags: tuple[str, ...] = Field(default=(), exclude_if=_unset)
+    task: tuple[str, ...] = Field(default=(), exclude_if=_unset)
+    agent: tuple[str, ...] = Field(default=(), exclude_if=_unset)
+    model: tuple[str, ...] = Field(default=(), exclude_if=_unset)
+    seed: tuple[int, ...] = Field(default=(), exclude_if=_unset)
+
+    @field_validator("suite", "tags", "task", "agent", "model", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        # ``suite = "repair"`` reads as ``suite = ["repair"]``.
+        return (value,) if isinstance(value, str) else value
+
+    @field_validator("seed", mode="before")
+    @classmethod
+    def _one_seed(cls, value: object) -> object:
+        return (value,) if isinstance(value, int) else value
+
+    @field_validator("seed")
+    @classmethod
+    def _positive(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if any(s < 1 for s in value):
+            raise ValueError("seeds are numbered from 1")
+        return value
+
+    def narrowed(self, dimension: PerDimension, value: str) -> ClaimWhere:
+        """This filter with ``dimension`` pinned to ``value`` (a sub-claim's filter)."""
+        if dimension == "seed":
+            return self.model_copy(update={"seed": (int(value),)})
+        return self.model_copy(update={dimension: (value,)})
 
 
 class ClaimSpec(BaseModel):
@@ -39,8 +108,9 @@ class ClaimSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$", max_length=200)
-    """Stable name of the claim; the ledger of looks is keyed by it."""
+    id: str = Field(pattern=ID_PATTERN, max_length=400)
+    """Stable name of the claim; the ledger of looks is keyed by it. A sub-claim's id is its
+    parent's with the values it is decided on: ``gain[suite=repair,seed=2]``."""
     metric: str = Field(min_length=1)
     """The per-attempt metric the claim is about (e.g. ``success``)."""
     treatment: str = Field(min_length=1)
@@ -64,11 +134,50 @@ class ClaimSpec(BaseModel):
     bounds: tuple[float, float] = (0.0, 1.0)
     """The metric's possible range. Values outside are invalid; errors and timeouts count
     as the worst end; the Hoeffding bound uses its width."""
+    where: ClaimWhere | None = Field(default=None, exclude_if=_unset)
+    """Which attempts the claim is decided on (suite, tags, task, agent, model, seed)."""
+    per: tuple[PerDimension, ...] = Field(default=(), exclude_if=_unset)
+    """Expand into one sub-claim per suite, seed or task (several: every combination), each
+    decided on its own and reported; the claim itself is still decided on all its rows."""
+    requires_all: tuple[str, ...] = Field(default=(), exclude_if=_unset)
+    """Claim ids (``gain[suite=repair]``, or ``gain[*]`` for every sub-claim of ``gain``)
+    that must all be supported for this claim to be; else ``requirement_failed``."""
+    design: Design = Field(default="paired", exclude_if=lambda v: v == "paired")
+    """``paired``: the same tasks in both arms, per-task differences (the default).
+    ``replicates``: arms of repeated runs on one task, an unpaired exact test (one-sided
+    Fisher); use ``per = ["task"]`` for a few tasks (Holm across them)."""
+    min_runs: int = Field(default=5, ge=1, le=100_000, exclude_if=lambda v: v == 5)
+    """replicates: fewest runs each arm needs on the task before the claim is decided."""
+    rationale: str | None = Field(default=None, max_length=2000, exclude_if=_unset)
+    """Why the margin and budgets are what they are (shown beside them in reports)."""
+
+    @field_validator("per")
+    @classmethod
+    def _distinct(cls, value: tuple[PerDimension, ...]) -> tuple[PerDimension, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError(f"per lists a dimension twice: {list(value)}")
+        return value
+
+    @field_validator("requires_all")
+    @classmethod
+    def _requirements(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [r for r in value if not _REQUIREMENT.match(r)]
+        if bad:
+            raise ValueError(
+                f"requires_all entries {bad} are not claim ids (ID, ID[suite=NAME,seed=N] or"
+                " ID[*])"
+            )
+        return value
 
     @model_validator(mode="after")
     def _coherent(self) -> ClaimSpec:
         if self.treatment == self.control:
             raise ValueError("treatment and control must be different arms")
+        if self.design == "paired" and "task" in self.per:
+            raise ValueError(
+                "a paired claim per task would rest on one task each: per task needs"
+                ' design = "replicates"'
+            )
         low, high = self.bounds
         if not low < high:
             raise ValueError(f"bounds must be (low, high) with low < high, got {self.bounds}")
@@ -89,6 +198,11 @@ class ClaimSpec(BaseModel):
     def fingerprint(self) -> str:
         """Return the sha256 of the canonical JSON of this spec (changes if any field does)."""
         return digest(self)
+
+    @property
+    def base_id(self) -> str:
+        """The id without a sub-claim's ``[...]`` suffix."""
+        return self.id.split("[", 1)[0]
 
 
 class ClaimResult(BaseModel):
@@ -137,6 +251,17 @@ class ClaimResult(BaseModel):
     family_size: int
     look: int | None
     """This evaluation's place in the ledger of looks (``None`` without a ledger)."""
+    design: Design = Field(default="paired", exclude_if=lambda v: v == "paired")
+    parent: str | None = Field(default=None, exclude_if=_unset)
+    """The claim this sub-claim was expanded from (``per``); ``None`` for a declared claim."""
+    failed_requirements: tuple[str, ...] = Field(default=(), exclude_if=_unset)
+    """The claims of ``requires_all`` that were not supported (named in ``detail`` too)."""
+    treatment_runs: tuple[int, int] | None = Field(default=None, exclude_if=_unset)
+    """replicates: (successes, runs) of the treatment arm."""
+    control_runs: tuple[int, int] | None = Field(default=None, exclude_if=_unset)
+    """replicates: (successes, runs) of the control arm."""
+    interim: bool = Field(default=False, exclude_if=lambda v: not v)
+    """Decided on an unfinished run at the user's explicit request (``--interim``)."""
 
     @model_validator(mode="after")
     def _reason_iff_failed(self) -> ClaimResult:

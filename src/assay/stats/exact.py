@@ -170,3 +170,31 @@ def _fisher_bound(
         return fisher_pvalue(treatment, control, alternative)
     tails = [fisher_pvalue(treatment, control, side) for side in ("greater", "less")]
     return min(1.0, 2.0 * min(tails))
+
+
+def fisher_greater_exact(treatment: tuple[int, int], control: tuple[int, int]) -> float:
+    """Return Fisher's one-sided exact p that the treatment's rate is higher, in integers.
+
+    Given both arms' sizes and the total of successes, the treatment's successes follow the
+    hypergeometric law; p = P(X ≥ x_treatment), summed as binomial coefficients before the
+    one division, so it is exact at any size (no floating-point tail). 4/7 against 0/10
+    gives C(7,4)·C(10,0)/C(17,4) = 35/2380 = 0.0147.
+    """
+    (x1, n1), (x2, n2) = treatment, control
+    _table(treatment, control)  # validates the counts
+    m = x1 + x2
+    top = min(n1, m)
+    tail = sum(math.comb(n1, x) * math.comb(n2, m - x) for x in range(x1, top + 1))
+    return tail / math.comb(n1 + n2, m)
+
+
+def fisher_greater_floor(treatment: tuple[int, int], control: tuple[int, int]) -> float:
+    """Return the smallest one-sided Fisher p any table with these margins can reach.
+
+    Conditional on the margins, the most extreme table puts as many of the successes in
+    the treatment arm as fit; no data with these margins can do better.
+    """
+    (x1, n1), (x2, n2) = treatment, control
+    m = x1 + x2
+    best = min(n1, m)
+    return fisher_greater_exact((best, n1), (m - best, n2))
