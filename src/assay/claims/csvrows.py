@@ -1,8 +1,10 @@
-"""Attempt rows from a CSV file with columns task, arm, attempt, value and optional cluster.
+"""Attempt rows from a CSV file with columns task, arm, attempt, value and optional labels.
 
 ``value`` is a number, or ``error`` / ``timeout`` for an attempt that produced none (it
-counts as a failure). Every malformed row is an :class:`~assay.errors.InputError` naming
-the file, the line and the column.
+counts as a failure). Optional columns label each row for claims that filter or expand
+(``where``, ``per``): ``cluster``, ``suite``, ``seed`` (an integer from 1), ``agent``,
+``model`` and ``tags`` (separated by ``;``). Every malformed row is an
+:class:`~assay.errors.InputError` naming the file, the line and the column.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from assay.claims.data import Row
 from assay.errors import InputError
 
 REQUIRED = ("task", "arm", "attempt", "value")
-OPTIONAL = ("cluster",)
+OPTIONAL = ("cluster", "suite", "seed", "agent", "model", "tags")
+TAG_SEPARATOR = ";"
 FAILURE_TOKENS = ("error", "timeout")
 """Values that mark an attempt without a metric value; the gate counts them as failures."""
 
@@ -40,6 +43,26 @@ def _value(path: Path, line: int, text: str) -> float | None:
     return value
 
 
+def _label(record: dict[str, str], column: str) -> str | None:
+    return record.get(column, "").strip() or None
+
+
+def _tags(record: dict[str, str]) -> tuple[str, ...]:
+    return tuple(t.strip() for t in record["tags"].split(TAG_SEPARATOR) if t.strip())
+
+
+def _seed(path: Path, line: int, record: dict[str, str]) -> int:
+    text = record["seed"].strip()
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise InputError.single(
+            path,
+            f"line {line}, column seed",
+            f"{text!r} is not a seed",
+            "write the seed as a whole number from 1",
+        )
+    return int(text)
+
+
 def read_rows(path: Path) -> list[Row]:
     """Read attempt rows from ``path``; raise :class:`InputError` on any malformed row."""
     try:
@@ -57,7 +80,8 @@ def read_rows(path: Path) -> list[Row]:
             path,
             "header",
             f"columns {header}: missing {missing}, unknown {unknown}",
-            "the first line must name task, arm, attempt, value and optionally cluster, each once",
+            "the first line must name task, arm, attempt, value and optionally cluster, suite,"
+            " seed, agent, model and tags, each once",
         )
     reader.fieldnames = header
     rows: list[Row] = []
@@ -75,14 +99,18 @@ def read_rows(path: Path) -> list[Row]:
                 raise InputError.single(
                     path, f"line {line}, column {column}", "empty", f"fill in the {column}"
                 )
-        cluster = record.get("cluster", "").strip()
         rows.append(
             Row(
                 task=record["task"].strip(),
                 arm=record["arm"].strip(),
                 attempt=record["attempt"].strip(),
                 value=_value(path, line, record["value"]),
-                cluster=cluster or None,
+                cluster=_label(record, "cluster"),
+                suite=_label(record, "suite"),
+                seed=_seed(path, line, record) if "seed" in header else None,
+                agent=_label(record, "agent"),
+                model=_label(record, "model"),
+                tags=_tags(record) if "tags" in header else None,
             )
         )
     if not rows:

@@ -144,7 +144,9 @@ def _members(
 
 def _closed(m: Member, rows: Sequence[Row] | None) -> _Assessment:
     """A claim a flag closes: nothing is computed, so no look is spent."""
-    return _Assessment(m.spec, m.parent, data_hash(m.spec, rows or []), Invalid("flagged"), None, None)
+    return _Assessment(
+        m.spec, m.parent, data_hash(m.spec, rows or []), Invalid("flagged"), None, None
+    )
 
 
 def _assess(m: Member, rows: Sequence[Row] | None, ledger: LookLedger | None) -> _Assessment:
@@ -243,9 +245,7 @@ def _decide(
     )
 
 
-def _early_failure(
-    a: _Assessment, flags: list[Flag]
-) -> tuple[FailClosedReason, str] | None:
+def _early_failure(a: _Assessment, flags: list[Flag]) -> tuple[FailClosedReason, str] | None:
     """Flags, invalid data and the ledger: the reasons no statistic can overrule."""
     spec, plan = a.spec, a.plan
     if flags:
@@ -310,8 +310,7 @@ def _first_replicate_failure(
     runs = f"{spec.treatment} {x1}/{n1} against {spec.control} {x2}/{n2}"
     if min(n1, n2) < spec.min_runs:
         return "insufficient_evidence", (
-            f"{runs} on task {e.runs.task!r}; the claim needs at least {spec.min_runs} runs"
-            " per arm"
+            f"{runs} on task {e.runs.task!r}; the claim needs at least {spec.min_runs} runs per arm"
         )
     alpha = spec.alpha_per_look
     if e.p_floor > alpha:
@@ -324,7 +323,10 @@ def _first_replicate_failure(
     if spec.threshold > 0 and (e.lower_bound is None or e.lower_bound <= spec.threshold):
         return "ci_includes_margin", f"{bound} does not exceed {spec.threshold:g}"
     if e.p_fisher > alpha:
-        return "direction_ns", f"{runs}: one-sided Fisher p {e.p_fisher:.4g} exceeds alpha {alpha:g}"
+        return (
+            "direction_ns",
+            f"{runs}: one-sided Fisher p {e.p_fisher:.4g} exceeds alpha {alpha:g}",
+        )
     why = f"{runs}: one-sided Fisher p {e.p_fisher:.4g}"
     if spec.threshold > 0:
         why += f", difference bound {shown} exceeds {spec.threshold:g}"

@@ -95,9 +95,10 @@ def weigh_replicates(spec: ClaimSpec, runs: Replicates) -> ReplicateEvidence:
     lower_t = clopper_pearson(x1, n1, confidence=1.0 - half, side="lower")
     upper_c = clopper_pearson(x2, n2, confidence=1.0 - half, side="upper")
     bound = None
-    if isinstance(lower_t, Interval) and isinstance(upper_c, Interval):
-        if lower_t.lower is not None and upper_c.upper is not None:
-            bound = (lower_t.lower - upper_c.upper) * span
+    low = lower_t.lower if isinstance(lower_t, Interval) else None
+    high = upper_c.upper if isinstance(upper_c, Interval) else None
+    if low is not None and high is not None:
+        bound = (low - high) * span
     return ReplicateEvidence(
         runs=runs,
         mean_difference=(x1 / n1 - x2 / n2) * span,

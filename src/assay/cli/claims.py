@@ -17,7 +17,7 @@ from typer.core import TyperGroup
 if TYPE_CHECKING:
     import typer._click as click
 
-    from assay.claims import ClaimResult
+    from assay.claims import ClaimResult, ClaimSpec, Row
     from assay.results.claims import RunClaims
 
 
@@ -53,8 +53,31 @@ def evaluate_cmd(
         " is a number, or 'error' / 'timeout' (counted as a failure: the metric's worst value).",
     ),
     *,
-    treatment: str = typer.Option(..., "--treatment", help="The arm claimed to be better."),
-    control: str = typer.Option(..., "--control", help="The arm it is compared against."),
+    treatment: str | None = typer.Option(
+        None, "--treatment", help="The arm claimed to be better (not with --claims)."
+    ),
+    control: str | None = typer.Option(
+        None, "--control", help="The arm it is compared against (not with --claims)."
+    ),
+    claims_file: Path | None = typer.Option(
+        None,
+        "--claims",
+        metavar="FILE.toml",
+        help="Decide every [[claims]] table of FILE (where, per, requires_all, design...) as"
+        " one Holm family, instead of the one claim the options describe.",
+    ),
+    per: list[str] = typer.Option(
+        [],
+        "--per",
+        help="Expand the claim into one sub-claim per suite, seed or task (repeatable; the"
+        " CSV needs that column: suite, seed, or task).",
+    ),
+    design: Literal["paired", "replicates"] = typer.Option(
+        "paired",
+        "--design",
+        help="'replicates': runs of two arms on one task, one-sided Fisher exact test.",
+    ),
+    min_runs: int = typer.Option(5, "--min-runs", help="replicates: fewest runs per arm."),
     metric: str = typer.Option("success", "--metric", help="Name of the metric in DATA."),
     claim_id: str | None = typer.Option(
         None, "--id", help="Claim id for the ledger (default: TREATMENT-vs-CONTROL-METRIC)."
@@ -83,30 +106,53 @@ def evaluate_cmd(
     from pydantic import ValidationError
 
     from assay.claims import ClaimSpec, LookLedger, evaluate_claim, read_rows
+    from assay.claims.claimsfile import read_claims
     from assay.errors import InputError
     from assay.records.canonical import dumps
 
     rows = read_rows(data)
     arms = sorted({r.arm for r in rows})
+    if claims_file is not None:
+        if treatment is not None or control is not None:
+            raise InputError.single(
+                "command line",
+                "--claims",
+                "--claims decides the file's claims; --treatment and --control describe one",
+                "give either --claims FILE or --treatment and --control",
+            )
+        _evaluate_many(data, rows, read_claims(claims_file), ledger, as_json)
+        return
+    if treatment is None or control is None:
+        raise InputError.single(
+            "command line",
+            "--treatment/--control",
+            "a claim needs both arms",
+            "give --treatment and --control (or --claims FILE.toml)",
+        )
     for option, arm in (("--treatment", treatment), ("--control", control)):
         if arm not in arms:
             raise InputError.single(
                 data, option, f"no rows for arm {arm!r}", f"use one of the arms: {', '.join(arms)}"
             )
     try:
-        spec = ClaimSpec(
-            id=claim_id or f"{treatment}-vs-{control}-{metric}",
-            metric=metric,
-            treatment=treatment,
-            control=control,
-            direction=direction,
-            margin=margin,
-            transport_budget=transport,
-            audit_distortion_budget=audit,
-            alpha=alpha,
-            min_n=min_n,
-            planned_looks=looks,
-            bounds=(low, high),
+        spec = ClaimSpec.model_validate(
+            {
+                "id": claim_id or f"{treatment}-vs-{control}-{metric}",
+                "metric": metric,
+                "treatment": treatment,
+                "control": control,
+                "direction": direction,
+                "margin": margin,
+                "transport_budget": transport,
+                "audit_distortion_budget": audit,
+                "alpha": alpha,
+                "min_n": min_n,
+                "planned_looks": looks,
+                "bounds": (low, high),
+                "per": per,
+                "design": design,
+                "min_runs": min_runs,
+            }
         )
     except ValidationError as exc:
         raise InputError.from_validation(
@@ -115,6 +161,9 @@ def evaluate_cmd(
             fix="see assay claims evaluate --help for each option's range",
             top="claim",
         ) from exc
+    if spec.per:
+        _evaluate_many(data, rows, [spec], ledger, as_json)
+        return
     result = evaluate_claim(spec, rows, ledger=LookLedger(ledger) if ledger else None)
     if as_json:
         typer.echo(dumps(result, indent=2))
@@ -123,13 +172,63 @@ def evaluate_cmd(
     raise typer.Exit(0 if result.status == "supported" else 1)
 
 
+def _evaluate_many(
+    data: Path, rows: list[Row], specs: list[ClaimSpec], ledger: Path | None, as_json: bool
+) -> None:
+    """Decide a family of claims (sub-claims included) on CSV rows; exit as ``evaluate``."""
+    from assay.claims import LookLedger, evaluate_family
+    from assay.errors import InputError
+    from assay.records.canonical import dumps
+
+    arms = sorted({r.arm for r in rows})
+    for i, spec in enumerate(specs):
+        for field in ("treatment", "control"):
+            arm = getattr(spec, field)
+            if arm not in arms:
+                raise InputError.single(
+                    data,
+                    f"claims.{i}.{field}",
+                    f"no rows for arm {arm!r}",
+                    f"use one of the arms: {', '.join(arms)}",
+                )
+    by_metric = {s.metric: rows for s in specs}
+    try:
+        results = evaluate_family(specs, by_metric, ledger=LookLedger(ledger) if ledger else None)
+    except ValueError as exc:
+        raise InputError.single(data, "claims", str(exc), "give every claim its own id") from None
+    if as_json:
+        payload = {
+            "schema": "assay.claims.family.v1",
+            "results": [r.model_dump(mode="json", by_alias=True) for r in results],
+        }
+        typer.echo(dumps(payload, indent=2))
+    else:
+        for result in results:
+            _print(result)
+    raise typer.Exit(0 if all(r.status == "supported" for r in results) else 1)
+
+
 def _print(result: ClaimResult) -> None:
     def num(value: float | None, sign: str = "") -> str:
         return "n/a" if value is None else f"{value:{sign}.4g}"
 
     status = "SUPPORTED" if result.reason is None else f"FAIL-CLOSED ({result.reason})"
-    typer.echo(f"{result.claim.id}: {status}")
+    typer.echo(f"{result.claim.id}: {status}" + (" [interim look]" if result.interim else ""))
     typer.echo(f"  {result.detail}")
+    if result.treatment_runs is not None and result.control_runs is not None:
+        (x1, n1), (x2, n2) = result.treatment_runs, result.control_runs
+        typer.echo(
+            f"  replicates: {result.claim.treatment} {x1}/{n1}, {result.claim.control} {x2}/{n2};"
+            f" difference {num(result.mean_difference, '+')};"
+            f" bound {num(result.lower_bound, '+')} ({result.bound or 'none'})"
+            f" vs threshold {result.threshold:g}"
+        )
+        typer.echo(
+            f"  one-sided Fisher p {num(result.p_claim)}  Holm-adjusted"
+            f" {num(result.holm_adjusted_p)}  alpha per look {result.alpha_per_look:g}"
+            + (f"  look {result.look}" if result.look is not None else "")
+        )
+        return
     units = f"{result.n} clusters of " if result.unit == "cluster" else ""
     typer.echo(
         f"  {units}{result.tasks} tasks, {result.attempts} attempts;"
@@ -153,8 +252,9 @@ def _print(result: ClaimResult) -> None:
     " agent), an agent id (one condition) or AGENT/CONDITION. The claims of one manifest form"
     " one Holm family. manifest_changed when manifest.json no longer hashes to"
     " manifest.sha256; missing_artifacts when an attempt's events or diff are gone;"
-    " run_unfinished when planned attempts have no finished record (unless"
-    " --allow-unfinished). Every"
+    " run_unfinished when planned attempts have no finished record (unless --interim:"
+    " an interim look, one of the planned looks). Claims with per are reported with their"
+    " sub-claims. Every"
     " evaluation is a look, kept in RUN_DIR/claims/ledger.jsonl. Exit 0 when every claim is"
     " supported, 1 when any fails closed (or none was pre-registered), 2 on bad input.",
 )
@@ -163,11 +263,13 @@ def check_cmd(
         ..., metavar="RUN_DIR...", help="Run directories written by `assay run`."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the decisions as JSON."),
-    allow_unfinished: bool = typer.Option(
+    interim: bool = typer.Option(
         False,
+        "--interim",
         "--allow-unfinished",
-        help="Decide an unfinished run on the attempts recorded (an interim look, counted"
-        " against planned_looks); without it such a run's claims fail closed (run_unfinished).",
+        help="On an unfinished run: decide on the attempts recorded, as an interim look that"
+        " counts against planned_looks (alpha is split across them). Without it such a run's"
+        " claims fail closed (run_unfinished) with no statistic and no look spent.",
     ),
 ) -> None:
     """Decide the pre-registered claims of run directories (help text in the decorator)."""
@@ -175,7 +277,7 @@ def check_cmd(
     from assay.results.claims import evaluate_run
     from assay.results.runs import load_runs
 
-    decided = [evaluate_run(run, allow_unfinished=allow_unfinished) for run in load_runs(runs)]
+    decided = [evaluate_run(run, interim=interim) for run in load_runs(runs)]
     if as_json:
         payload = {"schema": "assay.claims.runs.v1", "runs": [d.to_json() for d in decided]}
         typer.echo(dumps(payload, indent=2))

@@ -14,15 +14,23 @@ def report_cmd(
     out: Path | None = typer.Option(
         None, "--out", help="Report folder (default: RUN/report of the first run)."
     ),
+    interim: bool = typer.Option(
+        False,
+        "--interim",
+        help="Decide the claims of an unfinished run on the attempts recorded: an interim look,"
+        " recorded and counted against planned_looks. Without it an unfinished run's claims"
+        " are shown as run_unfinished, with no statistic and no look spent.",
+    ),
 ) -> None:
     """Regenerate report.md, a self-contained report.html and PNG plots from run directories.
 
-    Reads nothing but the run directories. Deciding the pre-registered claims is a look,
-    recorded in each run's claims/ledger.jsonl. Prints the report folder.
+    Reads nothing but the run directories. Deciding the pre-registered claims of a finished
+    run is a look, recorded in each run's claims/ledger.jsonl; an unfinished run's claims are
+    not decided unless --interim. Prints the report folder.
     """
     from assay.cli.options import output_folder
     from assay.report.build import write_report
 
-    files = write_report(runs, output_folder(out or runs[0] / "report", "--out"))
+    files = write_report(runs, output_folder(out or runs[0] / "report", "--out"), interim=interim)
     typer.echo(str(files.folder / files.markdown))
     typer.echo(str(files.folder / files.html))

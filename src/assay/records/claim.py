@@ -53,12 +53,14 @@ SUB_ID_PATTERN: Final = r"[A-Za-z0-9][A-Za-z0-9_.:-]*"
 ID_PATTERN: Final = rf"^{SUB_ID_PATTERN}(\[[a-z]+=[^\]\s,=]+(,[a-z]+=[^\]\s,=]+)*\])?$"
 ALL_SUBCLAIMS: Final = "[*]"
 """``requires_all = ["gain[*]"]`` names every sub-claim that ``per`` expands ``gain`` into."""
-_REQUIREMENT = re.compile(rf"^{SUB_ID_PATTERN}(\[\*\]|\[[a-z]+=[^\]\s,=]+(,[a-z]+=[^\]\s,=]+)*\])?$")
+_REQUIREMENT = re.compile(
+    rf"^{SUB_ID_PATTERN}(\[\*\]|\[[a-z]+=[^\]\s,=]+(,[a-z]+=[^\]\s,=]+)*\])?$"
+)
 
 
 def _unset(value: object) -> bool:
     """Whether a field added after v1 is at its default (then left out of the JSON)."""
-    return value is None or value == () or value == []
+    return value is None or value in ((), [])
 
 
 class ClaimWhere(BaseModel):
@@ -97,7 +99,7 @@ class ClaimWhere(BaseModel):
         return value
 
     def narrowed(self, dimension: PerDimension, value: str) -> ClaimWhere:
-        """This filter with ``dimension`` pinned to ``value`` (a sub-claim's filter)."""
+        """Return the filter with ``dimension`` pinned to ``value`` (a sub-claim's filter)."""
         if dimension == "seed":
             return self.model_copy(update={"seed": (int(value),)})
         return self.model_copy(update={dimension: (value,)})
@@ -164,8 +166,7 @@ class ClaimSpec(BaseModel):
         bad = [r for r in value if not _REQUIREMENT.match(r)]
         if bad:
             raise ValueError(
-                f"requires_all entries {bad} are not claim ids (ID, ID[suite=NAME,seed=N] or"
-                " ID[*])"
+                f"requires_all entries {bad} are not claim ids (ID, ID[suite=NAME,seed=N] or ID[*])"
             )
         return value
 

@@ -39,6 +39,11 @@ class TaskEntry(_Record):
     """sha256 over ``files`` (paths and digests, in path order)."""
     files: dict[str, str]
     """Every file of the task folder (POSIX path relative to it) → its sha256."""
+    suite: str | None = Field(default=None, exclude_if=lambda v: v is None)
+    """The suite it came from, as the manifest names it (claims' ``where.suite``, ``per``);
+    absent in runs started before it was recorded."""
+    tags: tuple[str, ...] | None = Field(default=None, exclude_if=lambda v: v is None)
+    """The task's tags (claims' ``where.tags``); absent in runs started before them."""
 
 
 class TaskList(_Record):

@@ -59,11 +59,14 @@ class Analysis:
     claims: list[RunClaims]
 
 
-def analyse(paths: Sequence[Path], *, record_looks: bool = True) -> Analysis:
-    """Load the runs, aggregate their arms and decide their claims."""
+def analyse(paths: Sequence[Path], *, record_looks: bool = True, interim: bool = False) -> Analysis:
+    """Load the runs, aggregate their arms and decide their claims.
+
+    An unfinished run's claims are not decided (no statistic, no look) unless ``interim``.
+    """
     runs = load_runs(list(paths))
     arms = [_in_manifest_order(r, arm_metrics(r.records, r.manifest.utility)) for r in runs]
-    claims = [evaluate_run(r, record_looks=record_looks) for r in runs]
+    claims = [evaluate_run(r, record_looks=record_looks, interim=interim) for r in runs]
     return Analysis(runs, arms, claims)
 
 
@@ -267,12 +270,14 @@ def _sanitize(items: list[Block], extra_paths: list[str]) -> list[Block]:
     return out
 
 
-def write_report(paths: Sequence[Path], out: Path, *, record_looks: bool = True) -> ReportFiles:
+def write_report(
+    paths: Sequence[Path], out: Path, *, record_looks: bool = True, interim: bool = False
+) -> ReportFiles:
     """Write ``report.md``, ``report.html`` and the plots for the run directories into ``out``."""
     from assay.report.html import render_html
     from assay.report.markdown import render_markdown
 
-    a = analyse(paths, record_looks=record_looks)
+    a = analyse(paths, record_looks=record_looks, interim=interim)
     extra = sorted({s for p in paths for s in (str(p.absolute()), str(p.resolve()))})
     extra += sorted({s for s in (str(out.absolute()), str(out.resolve()))})
     content = _sanitize(blocks(a), extra)

@@ -20,6 +20,7 @@ from typing import Any
 
 from assay.records.attempt import AttemptRecord
 from assay.records.manifest import Manifest
+from assay.records.tasks import TaskList
 from assay.store.rundir import RunDir
 
 Coordinates = tuple[str, str, str, int]
@@ -45,6 +46,9 @@ class RunData:
     """Attempt id → its events or diff paths that are missing (or point outside the run)."""
     planned_tasks: tuple[str, ...] | None = None
     """The task ids recorded at start (``tasks.json``); None for a run from before it."""
+    task_list: TaskList | None = None
+    """``tasks.json`` itself: suites, task folders, and (since claims filter on them) each
+    task's suite and tags."""
 
     @property
     def manifest_intact(self) -> bool:
@@ -114,6 +118,38 @@ class RunData:
             " endpoint unavailable): retry them with `assay run --resume RUN_DIR --retry-faults`"
         )
 
+    def task_suites(self) -> dict[str, str]:
+        """Task id → the suite it came from (as the manifest names it), where known.
+
+        Runs started before ``tasks.json`` recorded each task's suite are read by folder:
+        the suite whose folder holds the task's folder.
+        """
+        if self.task_list is None:
+            if len(self.manifest.suites) == 1:
+                return dict.fromkeys(self.task_ids, self.manifest.suites[0])
+            return {}
+        out: dict[str, str] = {}
+        for t in self.task_list.tasks:
+            home = t.suite or next(
+                (s.given for s in self.task_list.suites if Path(t.folder).is_relative_to(s.folder)),
+                None,
+            )
+            if home is not None:
+                out[t.id] = home
+        return out
+
+    def task_tags(self) -> dict[str, tuple[str, ...]]:
+        """Task id → its tags, for runs whose ``tasks.json`` records them."""
+        if self.task_list is None:
+            return {}
+        return {t.id: t.tags for t in self.task_list.tasks if t.tags is not None}
+
+    def planned_suites(self) -> list[str]:
+        """The suites of the run, as the manifest names them."""
+        if self.task_list is not None:
+            return [s.given for s in self.task_list.suites]
+        return list(self.manifest.suites)
+
     @property
     def task_ids(self) -> list[str]:
         """The tasks that have at least one attempt."""
@@ -157,6 +193,7 @@ def load_run(path: Path, label: str | None = None) -> RunData:
         records=records,
         missing_artifacts=missing,
         planned_tasks=tuple(recorded.ids) if recorded is not None else None,
+        task_list=recorded,
     )
 
 

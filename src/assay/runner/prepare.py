@@ -67,8 +67,18 @@ def task_list(suites: list[SuiteEntry], tasks: list[Task]) -> TaskList:
     entries = []
     for t in tasks:
         files = file_digests(t.root)
+        home = next(
+            (s.given for s in suites if Path(t.root).resolve().is_relative_to(s.folder)), None
+        )
         entries.append(
-            TaskEntry(id=t.id, folder=str(t.root), digest=folder_digest(files), files=files)
+            TaskEntry(
+                id=t.id,
+                folder=str(t.root),
+                digest=folder_digest(files),
+                files=files,
+                suite=home,
+                tags=tuple(t.spec.tags),
+            )
         )
     return TaskList(suites=suites, tasks=entries)
 
