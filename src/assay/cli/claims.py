@@ -277,13 +277,27 @@ def check_cmd(
     from assay.results.claims import evaluate_run
     from assay.results.runs import load_runs
 
+    from assay.results.audit import audit_distortions
+
     decided = [evaluate_run(run, interim=interim) for run in load_runs(runs)]
+    audits = [audit_distortions(d.run) for d in decided]
     if as_json:
-        payload = {"schema": "assay.claims.runs.v1", "runs": [d.to_json() for d in decided]}
+        payload = {
+            "schema": "assay.claims.runs.v1",
+            "runs": [
+                d.to_json() | {"audit_distortion": [e.to_json() for e in est]}
+                for d, est in zip(decided, audits, strict=True)
+            ],
+        }
         typer.echo(dumps(payload, indent=2))
     else:
-        for d in decided:
+        for d, est in zip(decided, audits, strict=True):
             _print_run(d)
+            for e in est:
+                typer.echo(
+                    f"  audit distortion ({e.claim_id}, {e.condition}, sample {e.rate:g}):"
+                    f" declared budget {e.budget:g}; {e.note}"
+                )
     results = [r for d in decided for r in d.results]
     ok = bool(results) and all(r.status == "supported" for r in results)
     raise typer.Exit(0 if ok else 1)

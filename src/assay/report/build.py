@@ -16,6 +16,7 @@ from typing import Final
 
 from assay.report.document import Block, Bullets, Figure, Heading, Paragraph, Table
 from assay.report.limitations import limitations
+from assay.results.audit import AuditDistortion, audit_distortions
 from assay.results.claims import RunClaims, evaluate_run
 from assay.results.metrics import ArmMetrics, arm_metrics
 from assay.results.runs import RunData, load_runs
@@ -39,6 +40,16 @@ CLAIMS_NOTE = (
     " look recorded in the run's `claims/ledger.jsonl`."
 )
 
+BUDGETS_NOTE = (
+    "A claim must clear margin + transport budget + audit-distortion budget, all fixed before"
+    " the run. Where a condition audits a seeded random sample (`sample:P`), each attempt's"
+    " first audit draw splits it into audited and unaudited at random; the difference of the"
+    " claim's metric between the two groups estimates how much the audit itself moves the"
+    " measurement, with a 95% upper bound on its size (Clopper–Pearson per group for 0/1"
+    " metrics, Hoeffding otherwise). It is shown beside the declared budget and never changes"
+    " a decision."
+)
+
 
 @dataclass(frozen=True)
 class ReportFiles:
@@ -57,6 +68,7 @@ class Analysis:
     runs: list[RunData]
     arms: list[list[ArmMetrics]]
     claims: list[RunClaims]
+    audits: list[list[AuditDistortion]]
 
 
 def analyse(paths: Sequence[Path], *, record_looks: bool = True, interim: bool = False) -> Analysis:
@@ -67,7 +79,7 @@ def analyse(paths: Sequence[Path], *, record_looks: bool = True, interim: bool =
     runs = load_runs(list(paths))
     arms = [_in_manifest_order(r, arm_metrics(r.records, r.manifest.utility)) for r in runs]
     claims = [evaluate_run(r, record_looks=record_looks, interim=interim) for r in runs]
-    return Analysis(runs, arms, claims)
+    return Analysis(runs, arms, claims, [audit_distortions(r) for r in runs])
 
 
 def _in_manifest_order(run: RunData, arms: list[ArmMetrics]) -> list[ArmMetrics]:
@@ -173,6 +185,14 @@ def blocks(a: Analysis) -> list[Block]:
         out.append(Paragraph("No claims were pre-registered, so none is made."))
     if "claims_forest.png" in figs:
         out.append(figs["claims_forest.png"])
+    if any(r.manifest.claims for r in a.runs):
+        from assay.report.budgets import budgets_table
+
+        out += [
+            Heading(3, "Budgets, and the audit distortion the data bound", "budgets"),
+            Paragraph(BUDGETS_NOTE),
+            budgets_table(a.runs, a.audits),
+        ]
     out += [
         Heading(2, "Side by side", "comparison"),
         Paragraph(

@@ -155,7 +155,7 @@ def success_table(runs: Sequence[RunData], arms: Sequence[list[ArmMetrics]]) -> 
     return Table(
         [
             *lead,
-            "tasks (n)",
+            "n (tasks; runs for replicates)",
             "attempts",
             "success [95% CI over tasks]",
             "success among finished",
@@ -306,7 +306,9 @@ def claims_table(claims: Sequence[RunClaims]) -> Table:
                     f"{r.threshold:g}",
                     num(r.p_claim, 4),
                     f"{r.holm_adjusted_p:.4f}",
-                    DASH if r.look is None else f"{r.look}/{c.planned_looks}",
+                    DASH
+                    if r.look is None
+                    else f"{r.look}/{c.planned_looks}" + (" (interim)" if r.interim else ""),
                     r.status,
                     r.reason or DASH,
                     r.detail,
@@ -319,7 +321,7 @@ def claims_table(claims: Sequence[RunClaims]) -> Table:
             "claim",
             "metric",
             "treatment vs control",
-            "tasks (n)",
+            "n (tasks; runs for replicates)",
             "mean difference",
             "one-sided lower bound",
             "threshold (margin + budgets)",

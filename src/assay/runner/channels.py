@@ -10,7 +10,7 @@ scored against the hidden truth of the workspace it saw (:mod:`assay.runner.trut
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from assay.oversight.protocol import Channel, ChannelVerdict, Inspection
 from assay.records.attempt import ChannelRecord
@@ -32,12 +32,18 @@ def inspect_with_channels(
 
 
 def should_escalate(
-    cond: ConditionSpec, verdicts: list[ChannelVerdict], flagged_rounds: int, rng: random.Random
+    cond: ConditionSpec,
+    verdicts: list[ChannelVerdict],
+    flagged_rounds: int,
+    rng: random.Random,
+    on_draw: Callable[[float, bool], None] | None = None,
 ) -> bool:
     """Whether the condition's escalation policy calls the costly channel in this round.
 
     Triggers are tried in order and the first that fires decides, so a ``sample:P`` trigger
     draws from ``rng`` only when it is reached (the draws are part of the seeded attempt).
+    ``on_draw(rate, selected)`` hears every audit draw: the randomised audit whose effect
+    on the outcome the claims' audit-distortion estimate measures.
     """
     for trigger in cond.escalate_when:
         if trigger == "always":
@@ -46,8 +52,13 @@ def should_escalate(
             return True
         if trigger == "repeated_failure" and flagged_rounds >= 2:
             return True
-        if trigger.startswith("sample:") and rng.random() < float(trigger.split(":", 1)[1]):
-            return True
+        if trigger.startswith("sample:"):
+            rate = float(trigger.split(":", 1)[1])
+            selected = rng.random() < rate
+            if on_draw is not None:
+                on_draw(rate, selected)
+            if selected:
+                return True
     return False
 
 

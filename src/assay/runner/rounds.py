@@ -23,6 +23,7 @@ from assay.models.retry import TryReport, call_scope
 from assay.oversight.diff import inspection_for
 from assay.oversight.protocol import Channel, ChannelVerdict, Inspection
 from assay.records.attempt import ChannelRecord
+from assay.records.audit import AUDIT_DRAW
 from assay.records.manifest import Manifest
 from assay.records.outcome import Outcome
 from assay.runner.channels import (
@@ -228,7 +229,13 @@ def escalate(
     Returns the channel consulted, or None.
     """
     cond = ctx.spec.condition
-    if not cond.escalate_to or not should_escalate(cond, verdicts, played.flagged_rounds, ctx.rng):
+
+    def drawn(rate: float, selected: bool) -> None:
+        ctx.events.emit(AUDIT_DRAW, {"round": played.rounds, "rate": rate, "selected": selected})
+
+    if not cond.escalate_to or not should_escalate(
+        cond, verdicts, played.flagged_rounds, ctx.rng, on_draw=drawn
+    ):
         return None
     played.escalations += 1
     verdicts.append(ctx.channels[cond.escalate_to].inspect(inspection))
