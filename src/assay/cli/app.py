@@ -17,6 +17,7 @@ from assay.cli import (
     artifacts,
     claims,
     importers,
+    preflight,
     query,
     release,
     report,
@@ -41,6 +42,7 @@ app.command("verify")(verify.verify_cmd)
 app.add_typer(stats.app, name="stats")
 app.add_typer(claims.app, name="claims")
 app.command("serve")(serve.serve_cmd)
+app.command("preflight")(preflight.preflight_cmd)
 app.command("run")(run.run_cmd)
 app.command("report")(report.report_cmd)
 app.add_typer(release.app, name="release")

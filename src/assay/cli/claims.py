@@ -274,10 +274,9 @@ def check_cmd(
 ) -> None:
     """Decide the pre-registered claims of run directories (help text in the decorator)."""
     from assay.records.canonical import dumps
+    from assay.results.audit import audit_distortions
     from assay.results.claims import evaluate_run
     from assay.results.runs import load_runs
-
-    from assay.results.audit import audit_distortions
 
     decided = [evaluate_run(run, interim=interim) for run in load_runs(runs)]
     audits = [audit_distortions(d.run) for d in decided]

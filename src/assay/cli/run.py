@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from assay.records.manifest import Manifest
+    from assay.records.tasks import SuiteEntry
+    from assay.tasks.load import Task
 
 DEMO = Path(__file__).resolve().parent.parent / "runner" / "demo.toml"
 
@@ -23,6 +30,12 @@ def run_cmd(
     conditions: str = typer.Option("solo", "--conditions", help="Quick run: comma-separated ids."),
     seeds: int = typer.Option(1, "--seeds", min=1, help="Quick run: attempts per task."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
+    no_preflight: bool = typer.Option(
+        False,
+        "--no-preflight",
+        help="Skip the preflight checks (tasks, endpoints, agent CLIs, disk, claims) a new"
+        " run makes first; nothing is stored as preflight.json then.",
+    ),
     retry_faults: bool = typer.Option(
         False,
         "--retry-faults",
@@ -73,6 +86,7 @@ def run_cmd(
         check_claims(m, str(manifest or "manifest"))
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         target = output_folder(out or Path("runs") / f"{m.name}-{stamp}", "--out")
+    hook = None if resume is not None or no_preflight else _preflight_hook(m, target)
     run = run_experiment(
         m,
         target,
@@ -81,8 +95,39 @@ def run_cmd(
         show_progress=not quiet,
         manifest_dir=manifest_dir,
         retry_faults=retry_faults,
+        preflight=hook,
     )
     latest = run.latest()
     ok = sum(r.success for r in latest.values())
     typer.echo(f"{len(latest)} attempts recorded, {ok} verified successes")
     typer.echo(str(run.root))
+
+
+def _preflight_hook(manifest: Manifest, out: Path) -> Callable[[list[SuiteEntry], list[Task]], str]:
+    """The preflight of a new run: a failed check stops it (exit 1, nothing written).
+
+    A claim that can never be supported at the planned size is a warning here, not a stop:
+    the attempts are still evidence (for other claims, as a pilot), and the claim will fail
+    closed whatever the run shows. ``assay preflight`` exits 1 for it.
+    """
+
+    def check(suites: list[SuiteEntry], tasks: list[Task]) -> str:
+        from assay.cli.preflight import print_preflight
+        from assay.records.canonical import dumps
+        from assay.runner.preflight import run_preflight
+
+        record = run_preflight(manifest, suites, tasks, out, digest=manifest.digest())
+        for c in record.checks:
+            if c.kind == "claim" and not c.ok:
+                typer.echo(f"warning: claim {c.name} {c.detail}", err=True)
+        if any(not c.ok and c.kind != "claim" for c in record.checks):
+            print_preflight(record)
+            typer.echo(
+                "the run was not started: fix the failures above, or skip the checks with"
+                " --no-preflight",
+                err=True,
+            )
+            raise typer.Exit(1)
+        return dumps(record, indent=2) + "\n"
+
+    return check

@@ -31,7 +31,8 @@ from assay.oversight.registry import build_channel
 from assay.records.attempt import AttemptRecord
 from assay.records.canonical import dumps
 from assay.records.manifest import Manifest
-from assay.records.tasks import TASKS_FILE
+from assay.records.preflight import PREFLIGHT_FILE
+from assay.records.tasks import TASKS_FILE, SuiteEntry
 from assay.runner.attempt import infrastructure_fault, run_attempt
 from assay.runner.bounded import BoundedModel
 from assay.runner.builtin_scripts import materialize
@@ -133,10 +134,14 @@ def run_experiment(
     show_progress: bool = True,
     manifest_dir: Path | None = None,
     retry_faults: bool = False,
+    preflight: Callable[[list[SuiteEntry], list[Task]], str] | None = None,
 ) -> RunDir:
     """Run (or resume) an experiment into ``out``; return the run directory.
 
     ``manifest_dir`` is the folder of the manifest file: suite paths are relative to it.
+    ``preflight`` (a new run only) is called once everything is validated, before anything
+    is written; it may stop the run by raising, and the JSON it returns is stored as
+    ``preflight.json``.
     """
     plan = plan_for()
     if resume:
@@ -145,6 +150,7 @@ def run_experiment(
     tasks = load_tasks(manifest, suites)
     recorded = task_list(suites, tasks)
     _validate(manifest, tasks, plan)
+    checked = preflight(suites, tasks) if preflight is not None else None
     with full_disk_names(out, out):
         out.mkdir(parents=True, exist_ok=True)
     with RunDir(out).lock("run"):
@@ -161,6 +167,8 @@ def run_experiment(
             # Nothing was started (no manifest.sha256 yet): the same command may run again.
             full.fix = "free space and run the same command again (nothing ran yet)"
             raise
+        if checked is not None:
+            run.write(PREFLIGHT_FILE, checked)
         _run(run, manifest, tasks, plan, show_progress, retry_faults=False)
     return run
 
