@@ -48,7 +48,7 @@ def test_fault_storm_every_try_recorded_and_classified(tmp_path: Path) -> None:
     manifest = write_manifest(tmp_path, port, TASKS, seeds=SEEDS, call_s=2.0)
     out = tmp_path / "run"
     with storm(port, log, seed=7, die_after=DIE_AFTER) as server:
-        done = run_assay("run", str(manifest), "--out", str(out), "--quiet")
+        done = run_assay("run", str(manifest), "--out", str(out), "--quiet", "--no-preflight")
         assert done.returncode == 0, done.stderr
         assert server.poll() is not None, "the endpoint was meant to die mid-run"
 

@@ -70,7 +70,7 @@ def test_full_disk_stops_cleanly_and_the_run_resumes_completely(tmp_path, small_
     m.write_text(manifest_text(TASKS, attempts=1))
     out = small_disk / "r"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "assay.cli", "run", str(m), "--out", str(out), "--quiet"],
+        [sys.executable, "-m", "assay.cli", "run", str(m), "--out", str(out), "--quiet", "--no-preflight"],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -105,10 +105,10 @@ def test_a_disk_full_at_the_start_leaves_a_folder_the_same_command_can_use(tmp_p
     m.write_text(manifest_text(TASKS[:1], attempts=1))
     out = small_disk / "r"
     filler = _fill(small_disk)
-    done = run_assay("run", str(m), "--out", str(out), "--quiet")
+    done = run_assay("run", str(m), "--out", str(out), "--quiet", "--no-preflight")
     assert done.returncode == 75 and "Traceback" not in done.stderr
     assert "disk full while writing" in done.stderr
     filler.unlink()
-    done = run_assay("run", str(m), "--out", str(out), "--quiet")
+    done = run_assay("run", str(m), "--out", str(out), "--quiet", "--no-preflight")
     assert done.returncode == 0, done.stderr
     check_run_dir(out, 3)
