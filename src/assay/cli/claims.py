@@ -316,3 +316,119 @@ def _print_run(decided: RunClaims) -> None:
         typer.echo("  no claims were pre-registered: nothing may be claimed")
     for result in decided.results:
         _print(result)
+
+
+@app.command(
+    "compare",
+    help="Decide claims across two recorded runs that share tasks: RUN_A is the control"
+    " (arm A), RUN_B the treatment (arm B), paired by task on the tasks both planned."
+    "\n\nThe runs are checked first and every difference is printed. Incompatible (a shared"
+    " task's files differ, no task is shared, the compared condition is defined differently,"
+    " or a cost/utility claim's weights differ): the claims fail closed (runs_incompatible)"
+    " with no statistic, and the exit is 2. Otherwise exit 0 when every claim is supported,"
+    " 1 when any fails closed. Without --claims, one claim from the options (as `evaluate`)."
+    " Looks are enforced only with --ledger.",
+)
+def compare_cmd(
+    run_a: Path = typer.Argument(..., metavar="RUN_A", help="The control run."),
+    run_b: Path = typer.Argument(..., metavar="RUN_B", help="The treatment run."),
+    *,
+    arm: str | None = typer.Option(
+        None, "--arm", help="The arm of each run to compare (condition, agent, AGENT/CONDITION)."
+    ),
+    arm_a: str | None = typer.Option(None, "--arm-a", help="RUN_A's arm, if not --arm."),
+    arm_b: str | None = typer.Option(None, "--arm-b", help="RUN_B's arm, if not --arm."),
+    claims_file: Path | None = typer.Option(
+        None, "--claims", metavar="FILE.toml", help="[[claims]] with treatment B, control A."
+    ),
+    metric: str = typer.Option("success", "--metric", help="The claim's metric."),
+    direction: Literal["greater", "less"] = typer.Option("greater", "--direction"),
+    margin: float = typer.Option(0.05, "--margin", help="Smallest gain worth claiming (δ0)."),
+    alpha: float = typer.Option(0.025, "--alpha", help="One-sided error rate."),
+    min_n: int = typer.Option(2, "--min-n", help="Fewest shared tasks to decide on."),
+    per: list[str] = typer.Option([], "--per", help="Sub-claims per suite, seed (repeatable)."),
+    ledger: Path | None = typer.Option(
+        None, "--ledger", help="Append-only JSONL ledger of looks for this comparison."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the decisions as JSON."),
+) -> None:
+    """Decide claims across two runs (help text in the decorator)."""
+    from pydantic import ValidationError
+
+    from assay.claims import ClaimSpec, LookLedger
+    from assay.claims.claimsfile import read_claims
+    from assay.errors import InputError
+    from assay.records.canonical import dumps
+    from assay.results.compare import CONTROL, TREATMENT, compare_runs, resolve_compare_arm
+    from assay.results.runs import load_runs
+
+    a, b = load_runs([run_a, run_b])
+    refs = []
+    for run, name, option in ((a, arm_a or arm, "--arm-a"), (b, arm_b or arm, "--arm-b")):
+        ref = resolve_compare_arm(run, name)
+        if isinstance(ref, str):
+            raise InputError.single(run.root, option, ref, "name the arm with --arm")
+        refs.append(ref)
+    if claims_file is not None:
+        specs = read_claims(claims_file)
+    else:
+        try:
+            specs = [
+                ClaimSpec.model_validate(
+                    {
+                        "id": f"{TREATMENT}-vs-{CONTROL}-{metric}",
+                        "metric": metric,
+                        "treatment": TREATMENT,
+                        "control": CONTROL,
+                        "direction": direction,
+                        "margin": margin,
+                        "alpha": alpha,
+                        "min_n": min_n,
+                        "per": per,
+                    }
+                )
+            ]
+        except ValidationError as exc:
+            raise InputError.from_validation(
+                exc, "command line", fix="see assay claims compare --help", top="claim"
+            ) from exc
+    for i, spec in enumerate(specs):
+        if {spec.treatment, spec.control} != {TREATMENT, CONTROL}:
+            raise InputError.single(
+                claims_file or "command line",
+                f"claims.{i}",
+                f"arms {spec.treatment!r} and {spec.control!r}",
+                "in a comparison the arms are A (RUN_A) and B (RUN_B)",
+            )
+    done = compare_runs(
+        a, b, refs[0], refs[1], specs, ledger=LookLedger(ledger) if ledger else None
+    )
+    compat = done.compatibility
+    if as_json:
+        payload = {
+            "schema": "assay.claims.compare.v1",
+            "run_a": a.label,
+            "run_b": b.label,
+            "arm_a": refs[0].name,
+            "arm_b": refs[1].name,
+            "compatible": compat.ok,
+            "incompatible": compat.incompatible,
+            "differences": compat.noted,
+            "shared_tasks": compat.shared_tasks,
+            "results": [r.model_dump(mode="json", by_alias=True) for r in done.results],
+        }
+        typer.echo(dumps(payload, indent=2))
+    else:
+        typer.echo(
+            f"compare: A = {a.label} ({refs[0].name}), B = {b.label} ({refs[1].name}),"
+            f" {len(compat.shared_tasks)} shared task(s)"
+        )
+        for line in compat.incompatible:
+            typer.echo(f"  INCOMPATIBLE: {line}")
+        for line in compat.noted:
+            typer.echo(f"  differs: {line}")
+        for result in done.results:
+            _print(result)
+    if not compat.ok:
+        raise typer.Exit(2)
+    raise typer.Exit(0 if all(r.status == "supported" for r in done.results) else 1)
