@@ -189,7 +189,7 @@ def blocks(a: Analysis) -> list[Block]:
         from assay.report.budgets import budgets_table
 
         out += [
-            Heading(3, "Budgets, and the audit distortion the data bound", "budgets"),
+            Heading(2, "Claim budgets, and the audit distortion the data bound", "budgets"),
             Paragraph(BUDGETS_NOTE),
             budgets_table(a.runs, a.audits),
         ]

@@ -71,6 +71,7 @@ def resolve_arm(name: str, manifest: Manifest, where: ClaimWhere | None = None) 
     A claim whose ``where.agent`` keeps one agent may name its arms by condition alone.
     """
     agents = [a.id for a in manifest.agents]
+    narrowed = where is not None and bool(where.agent)
     if where is not None and where.agent:
         agents = [a for a in agents if a in where.agent] or agents
     conditions = [c.id for c in manifest.conditions]
@@ -89,7 +90,8 @@ def resolve_arm(name: str, manifest: Manifest, where: ClaimWhere | None = None) 
     if is_condition:
         if len(agents) > 1:
             return f"arm {name!r} is a condition but the run has {len(agents)} agents: {qualify}"
-        return ArmRef(name, agents[0], name)
+        # Pinned to the one agent ``where`` keeps, so other agents' attempts never match.
+        return ArmRef(name, agents[0] if narrowed else None, name)
     if is_agent:
         if len(conditions) > 1:
             return (
