@@ -51,7 +51,7 @@ def _problem(path: Path) -> tuple[str, str, str]:
     ("text", "field", "message"),
     [
         ("task,arm,value\nt1,A,1\n", "header", "missing ['attempt']"),
-        ("task,arm,attempt,value,seed\nt1,A,0,1,3\n", "header", "unknown ['seed']"),
+        ("task,arm,attempt,value,weight\nt1,A,0,1,3\n", "header", "unknown ['weight']"),
         ("task,arm,attempt,value\nt1,A,0,1\nt2,A,0,yes\n", "line 3, column value", "'yes'"),
         ("task,arm,attempt,value\nt1,A,0,nan\n", "line 2, column value", "finite"),
         ("task,arm,attempt,value\nt1,A,0,\n", "line 2, column value", "finite"),

@@ -57,7 +57,9 @@ id = "solo"
 def test_outage_faults_are_infrastructure_and_retry_faults_reruns_them(tmp_path):
     port = _free_port()
     out = tmp_path / "r"
-    done = run_assay("run", str(_manifest(tmp_path, port)), "--out", str(out), "--quiet", "--no-preflight")
+    done = run_assay(
+        "run", str(_manifest(tmp_path, port)), "--out", str(out), "--quiet", "--no-preflight"
+    )
     assert done.returncode == 0, done.stderr
     first = RunDir.open(out).latest()
     assert {r.outcome for r in first.values()} == {"fault"}

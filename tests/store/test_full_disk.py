@@ -70,7 +70,17 @@ def test_full_disk_stops_cleanly_and_the_run_resumes_completely(tmp_path, small_
     m.write_text(manifest_text(TASKS, attempts=1))
     out = small_disk / "r"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "assay.cli", "run", str(m), "--out", str(out), "--quiet", "--no-preflight"],
+        [
+            sys.executable,
+            "-m",
+            "assay.cli",
+            "run",
+            str(m),
+            "--out",
+            str(out),
+            "--quiet",
+            "--no-preflight",
+        ],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
