@@ -89,6 +89,11 @@ def test_an_interim_look_is_asked_for_and_spends_a_planned_look(tmp_path: Path) 
     assert all(r["alpha_per_look"] == 0.0125 for r in results)  # alpha split over 2 looks
     interim = [json.loads(ln) for ln in (out / "claims" / "ledger.jsonl").read_text().splitlines()]
     assert interim and all(rec["interim"] for rec in interim)
+    # The report's interim look on the same data is the same look: nothing new is spent.
+    report = run_assay("report", str(out), "--interim", "--out", str(tmp_path / "rep"))
+    assert report.returncode == 0, report.stderr
+    assert "1/2 (interim)" in (tmp_path / "rep" / "report.md").read_text()
+    assert (out / "claims" / "ledger.jsonl").read_text().count("\n") == len(interim)
 
     resumed = run_assay("run", "--resume", str(out), "--quiet")
     assert resumed.returncode == 0, resumed.stderr
