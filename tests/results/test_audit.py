@@ -72,7 +72,7 @@ def test_each_draw_is_recorded_and_splits_the_sampled_arm(run: Path) -> None:
     assert estimate["unaudited"] == len(draws) - sum(draws.values())
     if estimate["upper_bound"] is not None:
         assert estimate["upper_bound"] >= abs(estimate["difference"])
-        assert estimate["covered"] == (0.05 >= estimate["upper_bound"])
+        assert estimate["covered"] == (estimate["upper_bound"] <= 0.05)
     else:
         assert "not estimable" in estimate["note"]
     text = run_assay("claims", str(run))
