@@ -93,7 +93,17 @@ def test_second_ctrl_c_stops_at_once_and_records_attempts_in_flight(tmp_path: Pa
     out = tmp_path / "run"
     with storm(port, log, mode="hang"):
         proc = subprocess.Popen(
-            [sys.executable, "-m", "assay.cli", "run", str(manifest), "--out", str(out), "--quiet"],
+            [
+                sys.executable,
+                "-m",
+                "assay.cli",
+                "run",
+                str(manifest),
+                "--out",
+                str(out),
+                "--quiet",
+                "--no-preflight",
+            ],
             cwd=REPO,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

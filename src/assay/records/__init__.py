@@ -6,7 +6,9 @@
 - ``outcome``   — an attempt's outcome classes, their exit codes, why a pass ended;
 - ``attempt``   — attempt, event and channel records (``assay.attempt.v1``, ``assay.event.v1``);
 - ``verdict``   — the gate's verdict and the isolation it achieved (``assay.verdict.v1``);
-- ``artifacts`` — the artifact index of a folder (``assay.artifacts.v1``).
+- ``artifacts`` — the artifact index of a folder (``assay.artifacts.v1``);
+- ``preflight`` — what ``assay preflight`` checked (``assay.preflight.v1``);
+- ``audit``     — the ``audit_draw`` event of a ``sample:P`` escalation trigger.
 
 Nothing here imports any other part of assay but :mod:`assay.errors`.
 """

@@ -3,7 +3,9 @@
 - ``runs``    — a run directory loaded and checked (manifest digest, artifacts, the plan);
 - ``metrics`` — workflow metrics per agent × model × condition, intervals over tasks;
 - ``scoring`` — the one scoring of a channel inspection against the hidden truth;
-- ``claims``  — the manifest's pre-registered claims decided by the fail-closed evaluation.
+- ``claims``  — the manifest's pre-registered claims decided by the fail-closed evaluation;
+- ``compare`` — claims across two runs that share tasks, after a compatibility check;
+- ``audit``   — the audit distortion a run's ``sample:P`` audit bounds, beside the budgets.
 
 Faces render or export what this layer returns; none of them computes a number itself.
 """

@@ -10,6 +10,7 @@
 - ``truth``    — the hidden truth (the full gate, cached per workspace state);
 - ``workspace``— an attempt's fresh workspace and its gated toolbox (the agent's ``done``);
 - ``spec``     — an attempt's coordinates and its arm; ``quick`` — a manifest from flags;
+- ``preflight``— checks before an expensive run (tasks, endpoints, CLIs, disk, claims);
 - ``bounded``, ``builtin_scripts`` — model concurrency bounds; the demo's scripted replies.
 """
 
