@@ -175,7 +175,12 @@ def test_harness_failure_is_recorded_as_fault_and_the_run_goes_on(tmp_path, task
             'suites = ["repair"]', f'suites = ["{suite}"]'
         )
     )
-    done = run_assay("run", str(m), "--out", str(tmp_path / "r"), "--quiet")
+    # The preflight finds the broken task first and nothing is run or written ...
+    refused = run_assay("run", str(m), "--out", str(tmp_path / "r"), "--quiet")
+    assert refused.returncode == 1 and "FAILED tasks window-sums" in refused.stdout
+    assert not (tmp_path / "r").exists()
+    # ... and without it the harness failure is recorded as a fault and the run goes on.
+    done = run_assay("run", str(m), "--out", str(tmp_path / "r"), "--quiet", "--no-preflight")
     assert done.returncode == 0, done.stderr
     records = check_run_dir(tmp_path / "r", 6)
     broken = [r for r in records if r.task_id == "window-sums"]

@@ -24,6 +24,7 @@ from typing import Final
 
 from assay.claims.family import expand
 from assay.claims.feasibility import Feasibility, paired_feasibility, replicate_feasibility
+from assay.errors import InputError
 from assay.records.claim import ClaimSpec, PerDimension
 from assay.records.manifest import Manifest
 from assay.records.preflight import ClaimPlan, PreflightCheck, PreflightRecord
@@ -43,7 +44,12 @@ def check_tasks(tasks: Sequence[Task]) -> list[PreflightCheck]:
 
     out = []
     for t in tasks:
-        r = check_task(t)
+        try:
+            r = check_task(t)
+        except InputError as exc:  # a reference the gate cannot even collect: not solvable
+            problem = " ".join(str(exc).split())[:400]
+            out.append(PreflightCheck(kind="tasks", name=t.id, ok=False, detail=problem))
+            continue
         detail = "reference passes, untouched workspace fails" if r.ok else r.problem
         out.append(
             PreflightCheck(kind="tasks", name=t.id, ok=r.ok, detail=detail, seconds=r.seconds)
