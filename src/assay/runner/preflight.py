@@ -36,6 +36,7 @@ DISK_PER_ATTEMPT_MB: Final = 2
 """Free space asked for: a floor plus a generous allowance per attempt (events, diffs)."""
 PING_TIMEOUT_S: Final = 20.0
 BINARY_METRICS: Final = frozenset({"success", "shipped", "shipped_failure", "escalated"})
+"""The 0/1 metrics (``results.metrics.BINARY``, a floor above: a test keeps the two equal)."""
 
 
 def check_tasks(tasks: Sequence[Task]) -> list[PreflightCheck]:
