@@ -56,7 +56,8 @@ def _events(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def _int(value: object) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+    """A count or index from an event: anything but a non-negative int reads as 0."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def passes_of(record: AttemptRecord, run_root: Path) -> list[PassRow]:
