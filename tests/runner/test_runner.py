@@ -70,7 +70,9 @@ def test_sigkill_at_random_points_then_resume(tmp_path):
     m = write_manifest(tmp_path, tasks, seeds=1)
     out = tmp_path / "r"
     rng = random.Random(7)
-    args = [sys.executable, "-m", "assay.cli", "run", str(m), "--out", str(out), "--quiet"]
+    start = [sys.executable, "-m", "assay.cli", "run", str(m), "--out", str(out), "--quiet"]
+    resume = [sys.executable, "-m", "assay.cli", "run", "--resume", str(out), "--quiet"]
+    args = start
     for kill in range(3):
         proc = subprocess.Popen(
             args,
@@ -86,7 +88,9 @@ def test_sigkill_at_random_points_then_resume(tmp_path):
         if kill == 1 and (out / "attempts.jsonl").exists():
             with (out / "attempts.jsonl").open("a") as fh:
                 fh.write('{"attempt_id": "half-writ')
-        args = [sys.executable, "-m", "assay.cli", "run", "--resume", str(out), "--quiet"]
+        # On a loaded machine a kill may come before the run directory was written
+        # (manifest.sha256 is its last start-up step): then the same command starts it.
+        args = resume if (out / "manifest.sha256").exists() else start
     done = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     records = check_run_dir(out, len(tasks) * 3)

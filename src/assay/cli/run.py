@@ -95,9 +95,9 @@ def run_cmd(
     code = unfinished_exit(latest)
     if code:
         typer.echo(
-            f"no attempt could finish ({counts}); the faults are in {run.root}/attempts.jsonl."
-            f" Continue with `assay run --resume {run.root}` (add --retry-faults to run"
-            " infrastructure faults again)",
+            f"no attempt could finish because of faults ({counts}); they are in"
+            f" {run.root}/attempts.jsonl. Run infrastructure faults again with"
+            f" `assay run --resume {run.root} --retry-faults`",
             err=True,
         )
         raise typer.Exit(code)

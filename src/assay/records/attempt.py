@@ -11,6 +11,10 @@ from assay.records.verdict import Verdict
 
 ATTEMPT_SCHEMA: Final = "assay.attempt.v1"
 EVENT_SCHEMA: Final = "assay.event.v1"
+ORIENTATION_TOOLS: Final = frozenset({"read_file", "list_dir"})
+"""Tools whose calls count as orientation (the *load* of load:act) in ``tool_counts``."""
+MUTATION_TOOLS: Final = frozenset({"write_file", "edit_file"})
+"""Tools whose calls count as mutations (the *act* of load:act) in ``tool_counts``."""
 
 
 class _Record(BaseModel):

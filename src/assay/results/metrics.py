@@ -21,8 +21,7 @@ import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from assay.agents.tools import ACT_TOOLS, LOAD_TOOLS
-from assay.records.attempt import AttemptRecord
+from assay.records.attempt import MUTATION_TOOLS, ORIENTATION_TOOLS, AttemptRecord
 from assay.records.manifest import UtilitySpec
 from assay.results.scoring import Score, channel_score, hazard_score
 from assay.stats.proportions import wilson
@@ -322,8 +321,8 @@ def arm_metrics(
 
 
 def _load_act(m: ArmMetrics, r: AttemptRecord) -> None:
-    load = sum(n for tool, n in r.tool_counts.items() if tool in LOAD_TOOLS)
-    act = sum(n for tool, n in r.tool_counts.items() if tool in ACT_TOOLS)
+    load = sum(n for tool, n in r.tool_counts.items() if tool in ORIENTATION_TOOLS)
+    act = sum(n for tool, n in r.tool_counts.items() if tool in MUTATION_TOOLS)
     m.load_ops += load
     m.act_ops += act
     m.zero_write_attempts += act == 0

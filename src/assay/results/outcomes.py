@@ -17,12 +17,12 @@ def outcome_counts(records: Sequence[AttemptRecord]) -> str:
 
 
 def unfinished_exit(records: Sequence[AttemptRecord]) -> int:
-    """0 when some attempt finished (completed, stagnated, budget); else an outcome's code.
+    """The exit code of ``fault`` (1) when no attempt could finish because of faults, else 0.
 
-    A run in which no attempt could finish exits with the code of ``fault`` (1) when any
-    attempt faulted, else of ``interrupted`` (5): a run with nothing to show never exits 0.
+    "Could not finish": no attempt ended completed, stagnated or budget, and at least one
+    faulted (the rest, if any, were interrupted). A run the operator stopped with Ctrl-C
+    before anything finished, without a fault, exits 0 as before: nothing failed.
     """
-    if not records or any(r.outcome in FINISHING for r in records):
+    if any(r.outcome in FINISHING for r in records):
         return 0
-    faulted = any(r.outcome == "fault" for r in records)
-    return EXIT_CODES["fault"] if faulted else EXIT_CODES["interrupted"]
+    return EXIT_CODES["fault"] if any(r.outcome == "fault" for r in records) else 0

@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assay.agents.tools import ACT_TOOLS, LOAD_TOOLS
-from assay.records.attempt import AttemptRecord
+from assay.records.attempt import MUTATION_TOOLS, ORIENTATION_TOOLS, AttemptRecord
 
 
 @dataclass
@@ -82,8 +81,8 @@ def passes_of(record: AttemptRecord, run_root: Path) -> list[PassRow]:
         elif kind == "tool_call":
             tool = data.get("tool")
             row.tool_calls += 1
-            row.reads += tool in LOAD_TOOLS
-            row.writes += tool in ACT_TOOLS
+            row.reads += tool in ORIENTATION_TOOLS
+            row.writes += tool in MUTATION_TOOLS
             row.read_bytes += _int(data.get("read_bytes"))
         elif kind == "model_call":
             row.model_calls += 1
