@@ -32,6 +32,11 @@ _SYSTEM_DIRS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 _ETC_FILES = ("/etc/ld.so.cache", "/etc/localtime", "/etc/passwd", "/etc/group")
 
 
+SANDBOX_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+"""bubblewrap's own environment: it is the sandbox's pid 1, whose /proc environ the
+candidate's uid can read, so it must not inherit the caller's (API keys live there)."""
+
+
 class SlotError(RuntimeError):
     """The slot could not be started (no bubblewrap, no system interpreter, a failed probe)."""
 
@@ -191,6 +196,7 @@ class Slot:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
             cwd="/",
+            env=SANDBOX_ENV,
             preexec_fn=lambda: apply(limits, drop_uid=uid is not None, uid=uid or 0),  # noqa: PLW1509
         )
         assert self.proc.stdout is not None

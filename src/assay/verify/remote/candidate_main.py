@@ -3,9 +3,10 @@
 Standard library only. Started by :mod:`assay.verify.remote.sandbox` under bubblewrap, as an
 unprivileged uid of its own, from ``/usr/bin/python3 -I -S`` with only this folder bound in
 (this file, :mod:`peer` and :mod:`codec`). Stdin brings the candidate's files once (length and
-JSON); they are written into the sandbox's private ``/tmp``, which dies with it. The descriptor
-named by the launcher is the control socket to the test process. No test, expected value, reference, key or verdict
-ever enters this process: whatever it does, it can only answer the questions it is asked.
+JSON); they are written into the sandbox's private ``/tmp``, which dies with it. The
+descriptor named by the launcher is the control socket to the test process. No test, expected
+value, reference, key or verdict ever enters this process: whatever it does, it can only
+answer the questions it is asked.
 """
 
 import base64

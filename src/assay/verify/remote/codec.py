@@ -323,7 +323,8 @@ def _meta(value: Any) -> dict[str, Any]:
     if isinstance(value, type):
         name = getattr(value, "__qualname__", "?")
         if issubclass(value, BaseException):
-            return {"exc": [c.__name__ for c in value.__mro__ if BUILTIN_EXCEPTIONS.get(c.__name__) is c], "name": name}
+            bases = [c.__name__ for c in value.__mro__ if BUILTIN_EXCEPTIONS.get(c.__name__) is c]
+            return {"exc": bases, "name": name}
         return {"kind": "class", "name": name}
     if isinstance(value, types.ModuleType):
         return {"kind": "module", "name": value.__name__}
@@ -360,10 +361,10 @@ def _simple(value: Any) -> Node | None:
         return ["range", value.start, value.stop, value.step]
     if value is Ellipsis:
         return ["ellipsis"]
-    if t is type and _BUILTIN_TYPES.get(value.__name__) is value:
-        return ["T", value.__name__]
-    if t is type and BUILTIN_EXCEPTIONS.get(value.__name__) is value:
-        return ["T", value.__name__]
+    if t is type:
+        name = value.__name__
+        if _BUILTIN_TYPES.get(name) is value or BUILTIN_EXCEPTIONS.get(name) is value:
+            return ["T", name]
     return None
 
 
@@ -381,7 +382,7 @@ def _unsimple(node: list[Any]) -> Any:
         return datetime.timedelta(days=node[1], seconds=node[2], microseconds=node[3])
     if tag == "timezone":
         off = datetime.timedelta(days=node[1], seconds=node[2], microseconds=node[3])
-        return datetime.timezone(off, str(node[4])) if node[4] is not None else datetime.timezone(off)
+        return datetime.timezone(off) if node[4] is None else datetime.timezone(off, str(node[4]))
     if tag == "decimal":
         return decimal.Decimal(str(node[1]))
     if tag == "fraction":

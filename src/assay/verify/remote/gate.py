@@ -29,6 +29,7 @@ from assay.records.verdict import Isolation, RunRecord, Verdict
 from assay.sandbox.limits import Limits, apply
 from assay.sandbox.process import kill_group, read_clipped
 from assay.sandbox.scratch import scratch_dir
+from assay.tasks.check import reference_workspace
 from assay.tasks.load import Task
 from assay.verify.decision import EXCERPT, OUTCOMES, RunEvidence, Staging, Suite, decide
 from assay.verify.remote import sandbox, staging
@@ -134,7 +135,14 @@ def run_once(
     try:
         with log.open("wb") as out:
             proc = subprocess.Popen(
-                [sys.executable, "-I", "-B", "-m", "assay.verify.remote.trusted_main", json.dumps(cfg)],
+                [
+                    sys.executable,
+                    "-I",
+                    "-B",
+                    "-m",
+                    "assay.verify.remote.trusted_main",
+                    json.dumps(cfg),
+                ],
                 cwd=tests_root,
                 env=env,
                 stdin=subprocess.DEVNULL,
@@ -189,11 +197,7 @@ def _interpret(data: bytes, run: RunEvidence) -> None:
 
 def _reference_files(task: Task, hidden: bool) -> staging.Staging:
     with scratch_dir("assay-ref-") as tmp:
-        from assay.verify.stage import overlay
-
-        overlay(task.workspace, tmp)
-        overlay(task.solution, tmp)
-        return staging.candidate_files(task, tmp, hidden=hidden)
+        return staging.candidate_files(task, reference_workspace(task, tmp / "ref"), hidden=hidden)
 
 
 def expected_tests(task: Task, scope: str = "all") -> list[str]:
@@ -218,7 +222,10 @@ def expected_tests(task: Task, scope: str = "all") -> list[str]:
         )
     if not run.collected:
         raise InputError.single(
-            task.root / "task.toml", "verify", "no tests collected", "add test functions to the test files"
+            task.root / "task.toml",
+            "verify",
+            "no tests collected",
+            "add test functions to the test files",
         )
     _expected_cache[key] = run.collected
     return run.collected

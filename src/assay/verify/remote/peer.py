@@ -25,11 +25,11 @@ import socket
 import struct
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-if __package__:
-    from . import codec as _codec
-else:  # in the sandbox: this folder is on sys.path
+if __package__ or TYPE_CHECKING:
+    from assay.verify.remote import codec as _codec
+else:  # in the sandbox: this folder is on sys.path, and assay is not there
     import codec as _codec
 
 MAX_FRAME = 64 * 1024 * 1024
@@ -98,7 +98,7 @@ class Channel:
 
 
 class Peer:
-    """This side of the boundary."""
+    """One side of the boundary: its channels, its codec, and what it agrees to do."""
 
     def __init__(self, control: socket.socket, side: str, policy: Policy) -> None:
         self.control = control
@@ -196,15 +196,15 @@ class Peer:
                 raise _codec.RemoteLost(f"protocol error: {err}") from None
         try:
             result = self.policy(frame[1], args)
-        except BaseException as exc:  # noqa: BLE001 - every exception is the caller's answer
+        except BaseException as exc:
             with self.codec.lock:
                 return ["e", self.codec.encode_exception(exc), self.codec.changes()]
         with self.codec.lock:
             try:
                 node = self.codec.encode(result)
             except RecursionError:
-                err = ValueError("the result is nested too deeply to send")
-                return ["e", self.codec.encode_exception(err), self.codec.changes()]
+                deep = ValueError("the result is nested too deeply to send")
+                return ["e", self.codec.encode_exception(deep), self.codec.changes()]
             return ["r", node, self.codec.changes()]
 
     def forget(self) -> None:
@@ -214,7 +214,9 @@ class Peer:
             self.codec.forget()
 
 
-def serve_any(op: str, args: list[Any], extra: Callable[[str, list[Any]], Any] | None = None) -> Any:
+def serve_any(
+    op: str, args: list[Any], extra: Callable[[str, list[Any]], Any] | None = None
+) -> Any:
     """Every operation on this side's own objects (the candidate's policy)."""
     if op == "call":
         target, pos, kw = args
@@ -248,7 +250,7 @@ class Remote:
     forwarded (Python then raises ``TypeError``). Between two proxies, the owner decides.
     """
 
-    __slots__ = ("_assay_state", "__weakref__")
+    __slots__ = ("__weakref__", "_assay_state")
     _assay_state: tuple[Peer, str, int, dict[str, Any]]
 
     def _assay_ref(self) -> tuple[str, int]:
@@ -271,6 +273,7 @@ class Remote:
         self._assay_do("delattr", name)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Call the remote object."""
         peer = object.__getattribute__(self, "_assay_state")[0]
         # Keyword arguments as pairs: a dict would become a replica on every call.
         return peer.request("call", self, args, tuple(kwargs.items()))

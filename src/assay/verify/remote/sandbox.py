@@ -19,7 +19,7 @@ from pathlib import Path
 
 from assay.sandbox.limits import Limits, apply
 from assay.sandbox.uids import release_uid, reserve_uids
-from assay.verify.function.slots import kill_tree, runtime_dir, sandbox_argv
+from assay.verify.function.slots import SANDBOX_ENV, kill_tree, runtime_dir, sandbox_argv
 
 _HERE = Path(__file__).resolve().parent
 RUNTIME_FILES = ("codec.py", "peer.py", "candidate_main.py")
@@ -55,7 +55,9 @@ class Candidate:
             self.uid = None
 
 
-def start(files: dict[str, bytes], control: socket.socket, shared: Path, limits: Limits) -> Candidate:
+def start(
+    files: dict[str, bytes], control: socket.socket, shared: Path, limits: Limits
+) -> Candidate:
     """Start the candidate's process on ``control`` with ``files`` as its workspace.
 
     ``shared`` (the tests' temp folder) is visible read-only at its own path.
@@ -79,6 +81,7 @@ def start(files: dict[str, bytes], control: socket.socket, shared: Path, limits:
             pass_fds=(fd,),
             start_new_session=True,
             cwd="/",
+            env=SANDBOX_ENV,
             preexec_fn=lambda: apply(limits, drop_uid=uid is not None, uid=uid or 0),  # noqa: PLW1509
         )
     except OSError as exc:

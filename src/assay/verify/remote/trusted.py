@@ -23,7 +23,9 @@ from assay.verify.remote.peer import BINARY, UNARY, Peer
 
 OUTPUT_CAP = 8 * 1024 * 1024
 """Characters of candidate output forwarded to the test process at most."""
-_UNARY_OK = frozenset({"bool", "len", "iter", "next", "hash", "repr", "str", "int", "float", "index"})
+_UNARY_OK = frozenset(
+    {"bool", "len", "iter", "next", "hash", "repr", "str", "int", "float", "index"}
+)
 _BINARY_OK = frozenset({"eq", "ne", "lt", "le", "gt", "ge", "getitem", "contains"})
 _OPAQUE = (
     types.ModuleType,
@@ -47,6 +49,7 @@ class Policy:
         self.written = 0
 
     def __call__(self, op: str, args: list[Any]) -> Any:
+        """Do ``op`` for the candidate, or raise :class:`Refused`."""
         if op == "write":
             return self._write(args)
         if op == "call":
@@ -121,6 +124,7 @@ class CandidateFinder(importlib.abc.MetaPathFinder):
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
+        """A remote module's spec for the candidate's names; None for everything else."""
         if fullname.split(".", 1)[0] not in self.names:
             return None
         return importlib.machinery.ModuleSpec(fullname, self.loader, is_package=True)

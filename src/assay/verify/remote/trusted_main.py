@@ -10,6 +10,7 @@ secret and nothing needs signing: the candidate's process cannot reach this one.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -60,15 +61,18 @@ class Reporter:
             view = view[os.write(self.fd, view) :]
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        """Report a module that failed to collect."""
         if report.failed:
             self.send("collect_error", id=report.nodeid, text=str(report.longrepr)[-_CLIP:])
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Report the collected ids."""
         self.send("collected", ids=[item.nodeid for item in session.items])
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, object, object]:
+        """Open pytest's temp folders to the candidate's uid, then run the test."""
         # pytest makes its temp folders 0700; the candidate's uid reads the test's files.
         for dirpath, _, _ in os.walk(self.shared):
             os.chmod(dirpath, 0o755)
@@ -76,20 +80,20 @@ class Reporter:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Record each phase; report the test after its teardown."""
         phases = self._phases.setdefault(report.nodeid, {})
         phases[report.when] = _outcome(report)
         if report.failed and report.nodeid not in self._texts:
             self._texts[report.nodeid] = str(report.longrepr)[-_CLIP:]
         if report.when == "teardown":
-            try:
+            with contextlib.suppress(RemoteLost):
                 self.peer.forget()
-            except RemoteLost:
-                pass
             text = self._texts.get(report.nodeid, "")
             self.send("test", id=report.nodeid, outcome=_combine(phases), text=text)
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        """Report the end of the session."""
         self.send("finish", exitstatus=int(exitstatus), tamper=[])
 
 
