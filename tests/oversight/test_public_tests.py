@@ -7,7 +7,6 @@ from pathlib import Path
 
 from assay.oversight.diff import inspection_for
 from assay.oversight.public_tests import PublicTestsChannel
-from assay.sandbox.isolation import plan_for
 from assay.tasks.load import Task
 
 

@@ -11,6 +11,7 @@ import pytest
 from assay.verify.gate import verify
 from tests.conftest import GOOD_BODY, LEAK_PROBE, SECRET
 
+
 def _verdict(task, ws, **kw):
     return verify(task, ws, repeats=kw.pop("repeats", 1), **kw)
 
