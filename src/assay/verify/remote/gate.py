@@ -17,22 +17,19 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 from assay.errors import InputError
 from assay.records.verdict import Isolation, RunRecord, Verdict
-from assay.sandbox.limits import Limits, apply
-from assay.sandbox.process import kill_group, read_clipped
+from assay.sandbox.limits import Limits
+from assay.sandbox.process import read_clipped
 from assay.sandbox.scratch import scratch_dir
 from assay.tasks.check import reference_workspace
 from assay.tasks.load import Task
 from assay.verify.decision import EXCERPT, OUTCOMES, RunEvidence, Staging, Suite, decide
-from assay.verify.remote import sandbox, staging
+from assay.verify.remote import sandbox, staging, tester
 from assay.verify.remote.staging import HIDDEN_DIR, OverQuota
 
 REPORT_CAP = 16 * 1024 * 1024
@@ -93,11 +90,7 @@ def run_once(
     collect_only: bool = False,
 ) -> tuple[RunEvidence, bool]:
     """One pytest session against one fresh candidate process; (evidence, had its own uid)."""
-    shared = scratch / f"shared{index}"
-    shared.mkdir(mode=0o755)
-    os.chmod(shared, 0o755)
     log = scratch / f"trusted{index}.log"
-    ctl_trusted, ctl_candidate = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     report_r, report_w = os.pipe()
     record = RunRecord(
         index=index, returncode=-1, signal=None, timed_out=False, duration_s=0.0,
@@ -105,17 +98,16 @@ def run_once(
     )  # fmt: skip
     start = time.monotonic()
     try:
-        cand = sandbox.start(files, ctl_candidate, shared, _limits(task))
+        cand = sandbox.take()
     except sandbox.SandboxUnavailable as exc:
-        for s in (ctl_trusted, ctl_candidate):
-            s.close()
         os.close(report_r)
         os.close(report_w)
         return RunEvidence(record=record, output=str(exc)), False
-    ctl_candidate.close()
+    cand.send(files, _limits(task))
     own_uid = cand.uid is not None
+    shared = cand.shared
     cfg = {
-        "control_fd": ctl_trusted.fileno(),
+        "control_fd": cand.control.fileno(),
         "report_fd": report_w,
         "modules": staging.module_names(files, test_files),
         "root": str(tests_root),
@@ -130,51 +122,40 @@ def run_once(
         "TMPDIR": str(scratch),
         "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
     }
-    limits = _trusted_limits(task)
     report = bytearray()
     try:
         with log.open("wb") as out:
-            proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-I",
-                    "-B",
-                    "-m",
-                    "assay.verify.remote.trusted_main",
-                    json.dumps(cfg),
-                ],
-                cwd=tests_root,
+            proc = tester.spawn(
+                cfg,
+                control=cand.control.fileno(),
+                report=report_w,
+                log=out.fileno(),
+                limits=_trusted_limits(task),
                 env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                pass_fds=(ctl_trusted.fileno(), report_w),
-                start_new_session=True,
-                preexec_fn=lambda: apply(limits, drop_uid=False),  # noqa: PLW1509
             )
-        ctl_trusted.close()
         os.close(report_w)
         reader = threading.Thread(target=_read_all, args=(report_r, report), daemon=True)
         reader.start()
-        try:
-            proc.wait(timeout=task.spec.verify.timeout_s)
-        except subprocess.TimeoutExpired:
-            record.timed_out = True
-        finally:
-            kill_group(proc.pid)
-            proc.wait()
+        # The session has ended when its report pipe closes (the only writer is the process).
+        reader.join(timeout=task.spec.verify.timeout_s)
+        record.timed_out = reader.is_alive()
+        proc.kill()
         reader.join(timeout=10)
+        code = proc.reap()
     finally:
         cand.stop()
         os.close(report_r)
-    record.returncode = proc.returncode
     record.duration_s = round(time.monotonic() - start, 4)
     run = RunEvidence(record=record, output=read_clipped(log))
-    _interpret(bytes(report), run)
+    exit_status = _interpret(bytes(report), run)
+    # Our own child's status, or the status a fork-server child reported as its last line.
+    record.returncode = code if code is not None else exit_status
     return run, own_uid
 
 
-def _interpret(data: bytes, run: RunEvidence) -> None:
+def _interpret(data: bytes, run: RunEvidence) -> int:
+    """Fill ``run`` from the report; the exit status it ends with (-9: none, it was killed)."""
+    status = -9
     for line in data.splitlines():
         try:
             msg = json.loads(line)
@@ -193,6 +174,9 @@ def _interpret(data: bytes, run: RunEvidence) -> None:
         elif kind == "finish":
             run.record.finished = True
             run.record.exitstatus = int(msg.get("exitstatus", -1))
+        elif kind == "exit":
+            status = int(msg.get("status", -1))
+    return status
 
 
 def _reference_files(task: Task, hidden: bool) -> staging.Staging:

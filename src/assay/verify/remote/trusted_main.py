@@ -97,9 +97,8 @@ class Reporter:
         self.send("finish", exitstatus=int(exitstatus), tamper=[])
 
 
-def main() -> int:
-    """Run pytest on the staged tests against the candidate's process."""
-    cfg = json.loads(sys.argv[1])
+def main(cfg: dict[str, Any]) -> int:
+    """Run pytest on the staged tests against the candidate's process; pytest's status."""
     sys.set_int_max_str_digits(0)
     peer = Peer(socket.socket(fileno=int(cfg["control_fd"])), "t", trusted.Policy())
     peer.start()
@@ -119,4 +118,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    os._exit(main())
+    os._exit(main(json.loads(sys.argv[1])))
