@@ -66,7 +66,7 @@ class _Forward(io.TextIOBase):
     """``sys.stdout``/``sys.stderr``: text goes to the test process's streams."""
 
     def __init__(self, side: "peer.Peer", stream: int) -> None:
-        self._peer, self._stream = side, stream
+        self._peer, self._stream, self._pid = side, stream, os.getpid()
 
     def writable(self) -> bool:
         return True
@@ -74,8 +74,9 @@ class _Forward(io.TextIOBase):
     def write(self, text: str) -> int:
         if type(text) is not str:
             raise TypeError("write() argument must be str")
-        if text:
+        if text and os.getpid() == self._pid:
             self._peer.request("write", self._stream, text)
+        # A forked child (multiprocessing) must not write on its parent's channels.
         return len(text)
 
 

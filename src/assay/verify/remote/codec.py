@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import base64
 import builtins
+import collections
 import datetime
 import decimal
 import fractions
 import json
+import keyword
 import threading
 import types
 from collections.abc import Callable
@@ -99,6 +101,8 @@ class Codec:
         self._hids: dict[int, int] = {}
         self._proxies: dict[int, Any] = {}
         self._mirrors: dict[int, type[BaseException]] = {}
+        self._tuples: dict[tuple[str, tuple[str, ...]], type] = {}
+        self._mirrored: dict[int, int] = {}
 
     def _next(self) -> int:
         self._counter += 1
@@ -126,10 +130,32 @@ class Codec:
         simple = _simple(value)
         if simple is not None:
             return simple
+        coll = self._collection(value)
+        if coll is not None:
+            return coll
         if self._is_proxy(value):
             owner, hid = value._assay_ref()
             return ["h", owner, hid, {}]
+        mirrored = self._mirrored.get(id(value))
+        if mirrored is not None:  # a stand-in goes back as the other side's own class
+            return ["h", self.other, mirrored, {"exc": []}]
         return self._export(value)
+
+    def _collection(self, value: Any) -> Node | None:
+        """The standard library's containers, copied by value as their own type."""
+        t = type(value)
+        if t in (collections.Counter, collections.OrderedDict):
+            pairs = [[self.encode(k), self.encode(v)] for k, v in value.items()]
+            return [t.__name__, pairs]
+        if t is collections.defaultdict:
+            pairs = [[self.encode(k), self.encode(v)] for k, v in value.items()]
+            return ["defaultdict", self.encode(value.default_factory), pairs]
+        if t is collections.deque:
+            return ["deque", [self.encode(v) for v in value], value.maxlen]
+        if _is_namedtuple(t):
+            items = [self.encode(v) for v in tuple.__iter__(value)]
+            return ["namedtuple", t.__name__, list(t._fields), items]
+        return None
 
     def _export(self, value: Any) -> Node:
         hid = self._hids.get(id(value))
@@ -240,9 +266,38 @@ class Codec:
                 return frozenset(self.decode(v) for v in node[1])
             if tag == "h":
                 return self._handle(node)
+            if tag in _COLLECTIONS:
+                return self._uncollection(node)
             return _unsimple(node)
         except (KeyError, IndexError, TypeError, ValueError) as exc:
             raise ProtocolError(f"bad {tag!r} node: {type(exc).__name__}") from None
+
+    def _uncollection(self, node: list[Any]) -> Any:
+        tag = node[0]
+        if tag == "deque":
+            maxlen = node[2]
+            if maxlen is not None and type(maxlen) is not int:
+                raise ValueError("maxlen")
+            return collections.deque((self.decode(v) for v in node[1]), maxlen)
+        if tag == "namedtuple":
+            name, fields = str(node[1]), tuple(str(f) for f in node[2])
+            cls = self._tuples.get((name, fields))
+            if cls is None:
+                if len(self._tuples) > 1000:
+                    raise ValueError("too many namedtuple types")
+                # Built here from names only: the candidate's class never crosses.
+                safe = name if name.isidentifier() and not keyword.iskeyword(name) else "Row"
+                cls = self._tuples[(name, fields)] = collections.namedtuple(safe, fields)
+            return cls(*(self.decode(v) for v in node[3]))
+        pairs = [(self.decode(k), self.decode(v)) for k, v in node[-1]]
+        if tag == "Counter":
+            return collections.Counter(dict(pairs))
+        if tag == "OrderedDict":
+            return collections.OrderedDict(pairs)
+        factory = self.decode(node[1])
+        if factory is not None and not callable(factory):
+            raise ValueError("default_factory")
+        return collections.defaultdict(factory, pairs)
 
     def _handle(self, node: Node) -> Any:
         _, owner, hid, meta = node
@@ -279,7 +334,7 @@ class Codec:
             except TypeError:  # incompatible layouts (e.g. two built-in bases)
                 mirror = type(name, (RemoteError,), {"__module__": "remote"})
             self._mirrors[hid] = mirror
-            self.exported[-hid] = mirror  # never sent; keeps the id taken
+            self._mirrored[id(mirror)] = hid
         return mirror
 
     def decode_exception(self, node: Any) -> BaseException:
@@ -309,6 +364,23 @@ class Codec:
         if isinstance(exc, RemoteError):
             exc.remote_message = msg
         return exc  # type: ignore[no-any-return]
+
+
+_COLLECTIONS = frozenset({"Counter", "OrderedDict", "defaultdict", "deque", "namedtuple"})
+
+
+def _is_namedtuple(t: type) -> bool:
+    fields = getattr(t, "_fields", None)
+    return (
+        t.__bases__ == (tuple,)
+        and type(fields) is tuple
+        and len(fields) < 256
+        and all(
+            type(f) is str and f.isidentifier() and not keyword.iskeyword(f) and f[:1] != "_"
+            for f in fields
+        )
+        and len(set(fields)) == len(fields)
+    )
 
 
 def _safe_str(exc: BaseException) -> str:

@@ -38,6 +38,45 @@ _OPAQUE = (
 )
 
 
+_REFUSED_BUILTINS = frozenset(
+    {
+        "eval", "exec", "compile", "getattr", "setattr", "delattr", "hasattr", "__import__",
+        "open", "globals", "locals", "vars", "breakpoint", "input", "help", "exit", "quit",
+    }
+)  # fmt: skip
+_REFUSED_MODULES = frozenset(
+    {
+        "os", "posix", "sys", "subprocess", "importlib", "ctypes", "_ctypes", "pickle",
+        "_pickle", "marshal", "shutil", "socket", "_socket", "signal", "gc", "inspect", "code",
+        "codeop", "runpy", "io", "_io", "pathlib", "types", "builtins", "threading", "_thread",
+        "multiprocessing", "pytest", "_pytest", "pluggy", "assay",
+    }
+)  # fmt: skip
+"""Callables the candidate may never invoke here, even when a test passed one in: they
+execute code, reach attributes by name, or act on the machine."""
+
+
+_DESCRIPTORS = ("method_descriptor", "wrapper_descriptor", "method-wrapper")
+
+
+def _callable_refused(target: Any) -> bool:
+    """Whether ``target`` is a module or one of the refused functions (by module and name)."""
+    if isinstance(target, types.ModuleType):
+        return True
+    builtin = isinstance(target, types.BuiltinFunctionType | types.BuiltinMethodType)
+    if not builtin and type(target).__name__ not in _DESCRIPTORS:
+        if isinstance(target, types.FunctionType | types.MethodType):
+            return str(getattr(target, "__module__", "")).split(".", 1)[0] in _REFUSED_MODULES
+        return False
+    owner = getattr(target, "__self__", None)
+    module = getattr(target, "__module__", None) or getattr(owner, "__name__", "") or ""
+    top = str(module).split(".", 1)[0]
+    name = getattr(target, "__name__", "")
+    if top == "builtins" or (isinstance(owner, types.ModuleType) and top not in _REFUSED_MODULES):
+        return name in _REFUSED_BUILTINS
+    return top in _REFUSED_MODULES
+
+
 class Refused(PermissionError):
     """The candidate asked the test process for something it never grants."""
 
@@ -54,7 +93,7 @@ class Policy:
             return self._write(args)
         if op == "call":
             target, pos, kw = args
-            if isinstance(target, types.ModuleType) or not callable(target):
+            if not callable(target) or _callable_refused(target):
                 raise Refused("only functions and objects the test passed can be called")
             if not (type(pos) is tuple and type(kw) is tuple):
                 raise Refused("bad call")
@@ -114,18 +153,31 @@ class _Loader(importlib.abc.Loader):
 
 
 class CandidateFinder(importlib.abc.MetaPathFinder):
-    """Serves the candidate's top-level module names, and nothing the test process has."""
+    """Serves the candidate's top-level module names, and nothing the test process has.
+
+    A name the test process can import itself (the standard library, pytest and everything
+    else installed, the tests' own helpers) is never served: a candidate file called
+    ``pluggy.py`` or ``_pytest/`` cannot stand in for what pytest imports later.
+    """
 
     def __init__(self, peer: Peer, names: Iterable[str]) -> None:
         self.loader = _Loader(peer)
         taken = set(sys.modules) | set(sys.stdlib_module_names)
         self.names = frozenset(n for n in names if n not in taken)
+        self._local: dict[str, bool] = {}
+
+    def _served(self, top: str) -> bool:
+        if top not in self.names:
+            return False
+        if top not in self._local:  # asked when first imported: the tests' folder is on the path
+            self._local[top] = importlib.machinery.PathFinder.find_spec(top) is not None
+        return not self._local[top]
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
         """A remote module's spec for the candidate's names; None for everything else."""
-        if fullname.split(".", 1)[0] not in self.names:
+        if not self._served(fullname.split(".", 1)[0]):
             return None
         return importlib.machinery.ModuleSpec(fullname, self.loader, is_package=True)
 
