@@ -367,14 +367,22 @@ def test_flaky_candidate_is_caught(task, make_candidate):
     assert v.flaky and "flaky" in v.reasons
 
 
-def test_without_bubblewrap_the_verdict_fails_closed(task, make_candidate, monkeypatch):
-    expected = verify(task, make_candidate(), repeats=1)  # collected while bwrap is found
-    assert expected.passed
-    monkeypatch.setenv("PATH", "/nonexistent")
-    v = verify(task, make_candidate(), repeats=1)
-    assert not v.passed
-    assert "session_incomplete" in v.reasons
-    assert "bubblewrap" in v.failure_excerpt
+def test_without_bubblewrap_the_verdict_fails_closed(task, make_candidate):
+    import json
+    import subprocess
+
+    from tests.conftest import ASSAY
+
+    ws = make_candidate()
+    cmd = [*ASSAY, "verify", str(task.root), str(ws), "--json"]
+    env = {**os.environ, "PATH": "/nonexistent"}  # no bubblewrap to be found
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 1, done.stderr  # not passed, and not an input error either
+    v = json.loads(done.stdout)
+    assert not v["passed"] and "session_incomplete" in v["reasons"]
+    assert "the candidate was not run: bubblewrap is not installed" in v["failure_excerpt"]
+    ok = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert ok.returncode == 0, ok.stdout  # the same correct workspace, with bubblewrap
 
 
 def test_verdict_record_is_canonical_json(task, make_candidate):

@@ -99,10 +99,10 @@ def run_once(
     start = time.monotonic()
     try:
         cand = sandbox.take()
-    except sandbox.SandboxUnavailable as exc:
+    except sandbox.SandboxUnavailable:
         os.close(report_r)
         os.close(report_w)
-        return RunEvidence(record=record, output=str(exc)), False
+        raise
     cand.send(files, _limits(task))
     own_uid = cand.uid is not None
     shared = cand.shared
@@ -220,6 +220,30 @@ def verify_remote(
 ) -> Verdict:
     """Verify a pytest task's candidate workspace across the process boundary."""
     start = time.monotonic()
+    try:
+        return _verify(task, ws, scope=scope, repeats=repeats, strict_protected=strict_protected)
+    except sandbox.SandboxUnavailable as exc:
+        # Never a weaker path: without the sandbox the candidate is not run at all.
+        return _refused(task, scope, f"the candidate was not run: {exc}", start)
+
+
+def _refused(
+    task: Task, scope: str, why: str, start: float, suites: dict[str, Suite] | None = None
+) -> Verdict:
+    """A fail-closed verdict for a run that could not start (nothing was run)."""
+    record = RunRecord(
+        index=1, returncode=-1, signal=None, timed_out=False, duration_s=0.0,
+        finished=False, exitstatus=None, forged_lines=0, tamper=[], collect_errors=[],
+    )  # fmt: skip
+    return decide(
+        task.id, "all" if scope == "all" else "public", suites or {},
+        [RunEvidence(record, output=why)],
+        isolation=isolation(task, False), duration=time.monotonic() - start,
+    )  # fmt: skip
+
+
+def _verify(task: Task, ws: Path, *, scope: str, repeats: int, strict_protected: bool) -> Verdict:
+    start = time.monotonic()
     expected = expected_tests(task, scope)
     suites: dict[str, Suite] = {
         tid: "hidden" if tid.startswith(HIDDEN_DIR + "/") else "public" for tid in expected
@@ -227,15 +251,7 @@ def verify_remote(
     try:
         found = staging.candidate_files(task, ws, hidden=scope == "all")
     except OverQuota as exc:
-        record = RunRecord(
-            index=1, returncode=-1, signal=None, timed_out=False, duration_s=0.0,
-            finished=False, exitstatus=None, forged_lines=0, tamper=[], collect_errors=[],
-        )  # fmt: skip
-        refused = RunEvidence(record=record, output=f"workspace refused before reading: {exc}")
-        return decide(
-            task.id, "all" if scope == "all" else "public", suites, [refused],
-            isolation=isolation(task, False), duration=time.monotonic() - start,
-        )  # fmt: skip
+        return _refused(task, scope, f"workspace refused before reading: {exc}", start, suites)
     runs: list[RunEvidence] = []
     own_uid = True
     with scratch_dir("assay-verify-") as scratch:
