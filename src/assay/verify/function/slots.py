@@ -67,7 +67,8 @@ def sandbox_argv(
 ) -> list[str]:
     """Bubblewrap around a server: system files, a private /tmp, the runtime, nothing else.
 
-    ``readonly`` folders are shown read-only at their own paths (a test's shared temp folder).
+    ``readonly`` folders are shown read-only at their own paths; bubblewrap runs as the
+    sandbox's uid, so that uid must be able to reach them.
     """
     argv = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
     argv += ["--ro-bind", "/usr", "/usr"]

@@ -92,6 +92,7 @@ def main(control_fd: int = CONTROL_FD) -> None:
     _limits(job["limits"])
     os.chdir(WORKSPACE)
     sys.path[:0] = [WORKSPACE]
+    sys.path += [p for p in job.get("path", []) if isinstance(p, str)]
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 3000))
     import socket
 

@@ -26,6 +26,7 @@ import decimal
 import fractions
 import json
 import keyword
+import math
 import threading
 import types
 from collections.abc import Callable
@@ -133,6 +134,9 @@ class Codec:
         coll = self._collection(value)
         if coll is not None:
             return coll
+        array = _numpy_value(value)
+        if array is not None:
+            return array
         if self._is_proxy(value):
             owner, hid = value._assay_ref()
             return ["h", owner, hid, {}]
@@ -268,6 +272,8 @@ class Codec:
                 return self._handle(node)
             if tag in _COLLECTIONS:
                 return self._uncollection(node)
+            if tag in ("ndarray", "npscalar"):
+                return _numpy_from(node)
             return _unsimple(node)
         except (KeyError, IndexError, TypeError, ValueError) as exc:
             raise ProtocolError(f"bad {tag!r} node: {type(exc).__name__}") from None
@@ -381,6 +387,41 @@ def _is_namedtuple(t: type) -> bool:
         )
         and len(set(fields)) == len(fields)
     )
+
+
+_NUMPY_KINDS = frozenset("biufcSUmM")
+
+
+def _numpy_value(value: Any) -> Node | None:
+    """A numpy array or scalar of a plain dtype, by value (numpy is never imported here)."""
+    t = type(value)
+    if getattr(t, "__module__", "") != "numpy":
+        return None
+    dtype = getattr(value, "dtype", None)
+    if dtype is None or dtype.kind not in _NUMPY_KINDS or dtype.hasobject:
+        return None
+    data = _b64(value.tobytes())
+    if t.__name__ == "ndarray":
+        return ["ndarray", dtype.str, [int(n) for n in value.shape], data]
+    return ["npscalar", dtype.str, data]
+
+
+def _numpy_from(node: list[Any]) -> Any:
+    """Rebuild a numpy value from its dtype, shape and bytes (no object dtype, sizes checked)."""
+    import numpy as np  # only where numpy values actually arrive
+
+    dtype = np.dtype(str(node[1]))
+    if dtype.kind not in _NUMPY_KINDS or dtype.hasobject:
+        raise ValueError("dtype")
+    data = base64.b64decode(node[-1], validate=True)
+    if node[0] == "npscalar":
+        if len(data) != dtype.itemsize:
+            raise ValueError("size")
+        return np.frombuffer(data, dtype)[0]
+    shape = tuple(int(n) for n in node[2])
+    if any(n < 0 for n in shape) or math.prod(shape) * dtype.itemsize != len(data):
+        raise ValueError("size")
+    return np.frombuffer(data, dtype).reshape(shape).copy()
 
 
 def _safe_str(exc: BaseException) -> str:

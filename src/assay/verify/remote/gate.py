@@ -29,7 +29,7 @@ from assay.sandbox.scratch import scratch_dir
 from assay.tasks.check import reference_workspace
 from assay.tasks.load import Task
 from assay.verify.decision import EXCERPT, OUTCOMES, RunEvidence, Staging, Suite, decide
-from assay.verify.remote import sandbox, staging, tester
+from assay.verify.remote import deps, sandbox, staging, tester
 from assay.verify.remote.staging import HIDDEN_DIR, OverQuota
 
 REPORT_CAP = 16 * 1024 * 1024
@@ -90,6 +90,7 @@ def run_once(
     collect_only: bool = False,
 ) -> tuple[RunEvidence, bool]:
     """One pytest session against one fresh candidate process; (evidence, had its own uid)."""
+    site = deps.site_for(task.spec.verify.dependencies)
     log = scratch / f"trusted{index}.log"
     report_r, report_w = os.pipe()
     record = RunRecord(
@@ -98,7 +99,7 @@ def run_once(
     )  # fmt: skip
     start = time.monotonic()
     try:
-        cand = sandbox.take()
+        cand = sandbox.take(site)
     except sandbox.SandboxUnavailable:
         os.close(report_r)
         os.close(report_w)
@@ -222,7 +223,7 @@ def verify_remote(
     start = time.monotonic()
     try:
         return _verify(task, ws, scope=scope, repeats=repeats, strict_protected=strict_protected)
-    except sandbox.SandboxUnavailable as exc:
+    except (sandbox.SandboxUnavailable, deps.DependencyError) as exc:
         # Never a weaker path: without the sandbox the candidate is not run at all.
         return _refused(task, scope, f"the candidate was not run: {exc}", start)
 

@@ -59,10 +59,13 @@ class Sandbox:
     shared: Path
     """The tests' temp folder, visible read-only to the candidate at the same path."""
     folder: Path
+    deps: Path | None = None
+    """The task's installed dependencies, visible read-only and on the candidate's path."""
 
     def send(self, files: dict[str, bytes], limits: Limits) -> None:
         """Hand the candidate's files over; the process writes them into its private /tmp."""
         job = {
+            "path": [str(self.deps)] if self.deps is not None else [],
             "files": [[rel, base64.b64encode(data).decode(), 0o644] for rel, data in files.items()],
             "limits": {"cpu_s": limits.cpu_s, "memory_mb": limits.memory_mb, "fsize_mb": 16},
         }
@@ -88,8 +91,11 @@ class Sandbox:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def launch() -> Sandbox:
-    """Start one empty sandbox (raise :class:`SandboxUnavailable` where none can run)."""
+def launch(deps: Path | None = None) -> Sandbox:
+    """Start one empty sandbox (raise :class:`SandboxUnavailable` where none can run).
+
+    ``deps`` (a task's installed dependencies) is shown read-only at its own path.
+    """
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         raise SandboxUnavailable("bubblewrap is not installed: pytest tasks fail closed without it")
@@ -101,7 +107,8 @@ def launch() -> Sandbox:
     mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     fd = theirs.fileno()
     boot = f"import sys; sys.path[:0] = ['/rt']; import candidate_main; candidate_main.main({fd})"
-    argv = sandbox_argv(bwrap, _runtime_dir(), boot, readonly=(shared,))
+    shown = (shared,) if deps is None else (shared, deps)
+    argv = sandbox_argv(bwrap, _runtime_dir(), boot, readonly=shown)
     uid = None
     if os.geteuid() == 0:
         got = reserve_uids(1)
@@ -126,7 +133,7 @@ def launch() -> Sandbox:
         raise SandboxUnavailable(f"the candidate's sandbox did not start: {exc}") from None
     finally:
         theirs.close()
-    return Sandbox(proc, uid, mine, shared, folder)
+    return Sandbox(proc, uid, mine, shared, folder, deps)
 
 
 class _Spares:
@@ -170,6 +177,6 @@ class _Spares:
 _spares = _Spares(target=max(2, min(4, os.cpu_count() or 2)))
 
 
-def take() -> Sandbox:
-    """A fresh, empty sandbox for one verification run."""
-    return _spares.take()
+def take(deps: Path | None = None) -> Sandbox:
+    """A fresh, empty sandbox for one verification run (with ``deps`` shown, if any)."""
+    return _spares.take() if deps is None else launch(deps)
