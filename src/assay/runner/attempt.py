@@ -129,7 +129,7 @@ def start_attempt(
         manifest=manifest,
         channels=channels,
         toolbox=toolbox,
-        truth=HiddenTruth(task, toolbox.ws, plan, events),
+        truth=HiddenTruth(task, toolbox.ws, events),
         events=events,
         stop=stop,
         # A script may hold replies for one seed of a task (``TASK@sN``); else the task's.

@@ -126,9 +126,7 @@ def _channels(manifest: Manifest, run: RunDir, tasks: list[Task], plan: Plan) ->
     out: dict[str, Channel] = {}
     for name in sorted(names):
         key = "review" if name == "review:human" else name
-        out[key] = build_channel(
-            name, cost=manifest.costs.get(key, 0.0), review_model=review_model, plan=plan
-        )
+        out[key] = build_channel(name, cost=manifest.costs.get(key, 0.0), review_model=review_model)
     return out
 
 
