@@ -28,6 +28,7 @@ import json
 import keyword
 import math
 import threading
+import traceback
 import types
 from collections.abc import Callable
 from typing import Any
@@ -214,7 +215,12 @@ class Codec:
             args = self.encode(tuple(exc.args))
         except Exception:
             args = ["t", [_safe_str(exc)]]
-        return {"cls": cls_node, "args": args, "msg": _safe_str(exc)}
+        out = {"cls": cls_node, "args": args, "msg": _safe_str(exc)}
+        if self.side == "c":
+            # The candidate's own frames, as text, for the failure excerpt. Never the other
+            # way: a test's traceback would show its source lines to the candidate.
+            out["tb"] = _candidate_frames(exc)
+        return out
 
     # -- decoding ------------------------------------------------------------------------
     def apply(self, objs: Any) -> None:
@@ -369,6 +375,9 @@ class Codec:
         exc.args = args
         if isinstance(exc, RemoteError):
             exc.remote_message = msg
+        tb = node.get("tb")
+        if isinstance(tb, str) and tb and self.side == "t":
+            exc.add_note("in the candidate's code:\n" + tb[-2000:])
         return exc  # type: ignore[no-any-return]
 
 
@@ -422,6 +431,17 @@ def _numpy_from(node: list[Any]) -> Any:
     if any(n < 0 for n in shape) or math.prod(shape) * dtype.itemsize != len(data):
         raise ValueError("size")
     return np.frombuffer(data, dtype).reshape(shape).copy()
+
+
+def _candidate_frames(exc: BaseException) -> str:
+    """The traceback's frames outside this runtime (``/rt``), formatted, clipped."""
+    try:
+        frames = [
+            f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.startswith("/rt/")
+        ]
+        return "".join(traceback.format_list(frames))[-2000:]
+    except Exception:
+        return ""
 
 
 def _safe_str(exc: BaseException) -> str:

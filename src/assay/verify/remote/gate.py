@@ -19,6 +19,7 @@ import json
 import os
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from assay.errors import InputError
@@ -194,9 +195,15 @@ def expected_tests(task: Task, scope: str = "all") -> list[str]:
     with scratch_dir("assay-verify-") as scratch:
         tests_root = scratch / "tests"
         staging.write_tests(task, tests_root, ref.test_files)
-        run, _ = run_once(
-            task, ref.files, tests_root, ref.test_files, scratch=scratch, index=0, collect_only=True
-        )
+        for attempt in (0, 1):
+            run, _ = run_once(
+                task, ref.files, tests_root, ref.test_files, scratch=scratch, index=attempt,
+                collect_only=True,
+            )  # fmt: skip
+            # A session cut short without a collection error (a timeout on a loaded machine,
+            # a lost process) is the harness's trouble, not the task's: try once more.
+            if run.record.finished or run.record.collect_errors:
+                break
     if not run.record.finished or run.collected is None or run.record.collect_errors:
         detail = "; ".join(run.record.collect_errors) or run.output[-500:]
         raise InputError.single(
@@ -258,22 +265,17 @@ def _verify(task: Task, ws: Path, *, scope: str, repeats: int, strict_protected:
     with scratch_dir("assay-verify-") as scratch:
         tests_root = scratch / "tests"
         staging.write_tests(task, tests_root, found.test_files)
-        threads: list[threading.Thread] = []
-        results: dict[int, tuple[RunEvidence, bool]] = {}
-
-        def one(i: int) -> None:
-            results[i] = run_once(
-                task, found.files, tests_root, found.test_files, scratch=scratch, index=i
+        # The repeats run at once, each with its own sandbox; an exception in one reaches here.
+        with ThreadPoolExecutor(max_workers=repeats) as pool:
+            done = list(
+                pool.map(
+                    lambda i: run_once(
+                        task, found.files, tests_root, found.test_files, scratch=scratch, index=i
+                    ),
+                    range(1, repeats + 1),
+                )
             )
-
-        for i in range(1, repeats + 1):
-            t = threading.Thread(target=one, args=(i,))
-            t.start()
-            threads.append(t)
-        for t in threads:
-            t.join()
-        for i in range(1, repeats + 1):
-            run, had_uid = results[i]
+        for run, had_uid in done:
             runs.append(run)
             own_uid = own_uid and had_uid
     return decide(

@@ -165,6 +165,7 @@ class Peer:
     # -- requests ------------------------------------------------------------------------
     def request(self, op: str, *args: Any) -> Any:
         """Ask the other side to do ``op`` with ``args``; its result or its exception."""
+        __tracebackhide__ = True  # pytest shows the test's frame and the exception, not these
         chan = self._channel()
         with self.codec.lock:
             nodes = [self.codec.encode(a) for a in args]
@@ -258,22 +259,27 @@ class Remote:
         return state[1], state[2]
 
     def _assay_do(self, op: str, *args: Any) -> Any:
+        __tracebackhide__ = True
         peer = object.__getattribute__(self, "_assay_state")[0]
         return peer.request(op, self, *args)
 
     def __getattr__(self, name: str) -> Any:
+        __tracebackhide__ = True
         if name.startswith("__") and name.endswith("__") and name not in ("__name__", "__doc__"):
             raise AttributeError(name)
         return self._assay_do("getattr", name)
 
     def __setattr__(self, name: str, value: Any) -> None:
+        __tracebackhide__ = True
         self._assay_do("setattr", name, value)
 
     def __delattr__(self, name: str) -> None:
+        __tracebackhide__ = True
         self._assay_do("delattr", name)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Call the remote object."""
+        __tracebackhide__ = True
         peer = object.__getattribute__(self, "_assay_state")[0]
         # Keyword arguments as pairs: a dict would become a replica on every call.
         return peer.request("call", self, args, tuple(kwargs.items()))
@@ -286,45 +292,55 @@ class Remote:
         return text if type(text) is str else f"<remote object {self._assay_ref()}>"
 
     def __str__(self) -> str:
+        __tracebackhide__ = True
         text = self._assay_do("str")
         if type(text) is not str:
             raise TypeError("__str__ returned non-string")
         return text
 
     def __eq__(self, other: object) -> Any:
+        __tracebackhide__ = True
         if other is self:
             return True
         return self._assay_do("eq", other) if isinstance(other, Remote) else NotImplemented
 
     def __ne__(self, other: object) -> Any:
+        __tracebackhide__ = True
         if other is self:
             return False
         return self._assay_do("ne", other) if isinstance(other, Remote) else NotImplemented
 
     def __hash__(self) -> int:
+        __tracebackhide__ = True
         value = self._assay_do("hash")
         if type(value) is not int:
             raise TypeError("__hash__ returned non-int")
         return value
 
     def __setitem__(self, key: Any, value: Any) -> None:
+        __tracebackhide__ = True
         self._assay_do("setitem", key, value)
 
     def __exit__(self, *exc: Any) -> Any:
+        __tracebackhide__ = True
         return self._assay_do("exit", *exc)
 
     def __instancecheck__(self, obj: Any) -> bool:
+        __tracebackhide__ = True
         return bool(self._assay_do("instancecheck", obj))
 
     def __subclasscheck__(self, cls: Any) -> bool:
+        __tracebackhide__ = True
         return bool(self._assay_do("subclasscheck", cls))
 
     def __format__(self, spec: str) -> str:
+        __tracebackhide__ = True
         return str(self._assay_do("format", spec))
 
 
 def _forward_unary(op: str) -> Callable[[Remote], Any]:
     def method(self: Remote) -> Any:
+        __tracebackhide__ = True
         return self._assay_do(op)
 
     return method
@@ -332,6 +348,7 @@ def _forward_unary(op: str) -> Callable[[Remote], Any]:
 
 def _forward_binary(op: str, *, proxies_only: bool) -> Callable[[Remote, Any], Any]:
     def method(self: Remote, other: Any) -> Any:
+        __tracebackhide__ = True
         if proxies_only and not isinstance(other, Remote):
             return NotImplemented
         return self._assay_do(op, other)

@@ -123,6 +123,7 @@ class RemoteModule(types.ModuleType):
     """A candidate module as the test process sees it: every attribute is fetched remotely."""
 
     def __getattr__(self, name: str) -> Any:
+        __tracebackhide__ = True
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
         handle = vars(self).get("_assay_handle")
@@ -143,6 +144,7 @@ class _Loader(importlib.abc.Loader):
         return RemoteModule(spec.name)
 
     def exec_module(self, module: types.ModuleType) -> None:
+        __tracebackhide__ = True
         try:
             handle = self.peer.request("import", module.__name__)
         except RemoteLost as exc:

@@ -27,6 +27,59 @@ from assay.verify.remote import trusted_main
 for _name in _pytest.config.default_plugins:
     importlib.import_module(f"_pytest.{_name}")
 
+_WARM_TEST = """
+import pytest
+
+def test_pass(tmp_path, capsys):
+    (tmp_path / "f").write_text("x")
+    print("out")
+    assert capsys.readouterr().out == "out\\n"
+
+def test_fail():
+    assert [1, {"a": (2,)}] == [1, {"a": (3,)}]
+
+def test_raises():
+    with pytest.raises(ValueError):
+        int("x")
+"""
+
+
+def _warm_up() -> None:
+    """Run one session on a few throwaway tests.
+
+    pytest's lazy imports (assertion rewriting, the comparison explainers, fixtures) then
+    happen once here, not in every child.
+    """
+    import gc
+    import tempfile
+
+    import pytest
+
+    with tempfile.TemporaryDirectory(prefix="assay-warm-") as folder:
+        with open(os.path.join(folder, "test_warm.py"), "w", encoding="utf-8") as fh:
+            fh.write(_WARM_TEST)
+        with open(os.path.join(folder, "pytest.ini"), "w", encoding="utf-8") as fh:
+            fh.write("[pytest]\n")
+        null = os.open(os.devnull, os.O_WRONLY)
+        saved = os.dup(1), os.dup(2)
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        try:
+            pytest.main([
+                "-q", "-p", "no:cacheprovider", "--noconftest", "-c", f"{folder}/pytest.ini",
+                f"--rootdir={folder}", "--import-mode=importlib", "--no-header",
+                f"--basetemp={folder}/tmp", folder,
+            ])  # fmt: skip
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in (null, *saved):
+                os.close(fd)
+    gc.collect()
+    gc.freeze()  # children share these pages instead of copying them on the first collection
+
 
 def _child(cfg: dict[str, object], fds: list[int]) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -59,6 +112,7 @@ def _child(cfg: dict[str, object], fds: list[int]) -> None:
 
 def serve(sock: socket.socket) -> None:
     """Fork a child per request until the socket closes."""
+    _warm_up()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     sock.send(b"ready")
     while True:
