@@ -3,9 +3,12 @@
 Two runs of the same manifest on the scripted model must have equal fingerprints; the
 golden fingerprint in ``demo_golden.json`` was first taken from the demo before the house
 was restructured (issue 11), so equality proved the restructuring changed no outcome and no
-number of the report. It was regenerated once since, for honest accounting (issue 12): new
+number of the report. It was regenerated since, for honest accounting (issue 12): new
 record fields (hazards, shipped success, channel spend), a faulted attempt's unknown cost
-(null, not 0.0), utility over shipped success, and the demo's claims on shipped success.
+(null, not 0.0), utility over shipped success, and the demo's claims on shipped success;
+and for the two-process gate (issue 20): the public-tests channel's feedback quotes the
+test process's failure excerpt, so the prompt tokens of word-tally's seed-3 retries under
+``auto`` and ``escalate`` changed (544 fewer per arm); no outcome, verdict or other number did.
 
 To regenerate it after a change that is meant to change the demo's numbers::
 
