@@ -17,7 +17,7 @@ LLAMA_FLAGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGG
 WHEELS := $(HOME)/.cache/assay-wheels/llama-generic
 LLM_STAMP := $(VENV)/.assay-llm-installed
 
-.PHONY: demo test lint typecheck sysdeps llm agents evalplus clean
+.PHONY: demo test lint typecheck sysdeps llm agents evalplus dep-wheels clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(MAKE) --no-print-directory sysdeps
@@ -50,6 +50,14 @@ evalplus:
 	@test -x $(EVALPLUS_VENV)/bin/python || $(PYTHON) -m venv $(EVALPLUS_VENV)
 	@$(EVALPLUS_VENV)/bin/python -c 'import evalplus.eval' 2>/dev/null || \
 		$(EVALPLUS_VENV)/bin/python -m pip install -q --disable-pip-version-check evalplus==0.3.1
+
+# Wheels for the dependency tests (a task declaring numpy): downloaded once per machine, so the
+# tests install them with pip offline (ASSAY_DEPS_FIND_LINKS) and never reach the network.
+DEP_WHEELS := $(HOME)/.cache/assay/dep-wheels
+dep-wheels: $(STAMP)
+	@ls $(DEP_WHEELS)/numpy-2.4.6-*.whl >/dev/null 2>&1 || \
+		$(BIN)/python -m pip download -q --disable-pip-version-check --only-binary=:all: \
+			-d $(DEP_WHEELS) numpy==2.4.6
 
 # bubblewrap gives the gate its network and process isolation; the gate still works, with
 # weaker isolation that it records, where it cannot be installed. chromium renders the HTML
@@ -85,7 +93,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 # pytest's exit code 5 means no test ran: that is a failure here, never a pass.
-test: $(STAMP) $(LLM_STAMP) agents evalplus lint typecheck
+test: $(STAMP) $(LLM_STAMP) agents evalplus dep-wheels lint typecheck
 	@set +e; $(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests"; exit 1; fi; exit $$rc
 

@@ -48,13 +48,6 @@ LEAKED = _leaked()
 """
 
 
-@pytest.fixture(params=["forkserver", "cold"])
-def executor(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The pytest gate's two executors: fork servers and a fresh process."""
-    monkeypatch.setenv("ASSAY_EXECUTOR", request.param)
-    return str(request.param)
-
-
 @pytest.fixture
 def task() -> Task:
     return load_task(BUNDLED_ROOT / "repair" / "window-sums")

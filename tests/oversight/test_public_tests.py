@@ -7,7 +7,6 @@ from pathlib import Path
 
 from assay.oversight.diff import inspection_for
 from assay.oversight.public_tests import PublicTestsChannel
-from assay.sandbox.isolation import plan_for
 from assay.tasks.load import Task
 
 
@@ -21,7 +20,7 @@ def copy_ws(task: Task, tmp_path: Path, overlay: Path | None = None) -> Path:
 
 def test_untouched_workspace_is_flagged_with_public_feedback(task, tmp_path):
     ws = copy_ws(task, tmp_path)
-    verdict = PublicTestsChannel(cost=1.0, plan=plan_for()).inspect(inspection_for(task, ws))
+    verdict = PublicTestsChannel(cost=1.0).inspect(inspection_for(task, ws))
     assert verdict.flag
     assert verdict.channel == "public-tests"
     assert verdict.cost == 1.0

@@ -136,7 +136,7 @@ def test_several_runs_are_compared_side_by_side(run: Path, tmp_path: Path) -> No
     header = section(md, "Side by side").splitlines()[4]
     assert "run-a: loop" in header and "run-b: loop" in header
     html = (out / "report.html").read_text()
-    assert html.count('<th class="group" colspan="3">') == 2
+    assert html.count('<th class="group" colspan="4">') == 2
     claims = table_rows(section(md, "Claims"))
     assert [r[0] for r in claims] == ["`run-a`", "`run-a`", "`run-b`", "`run-b`"]
     assert "not a paired comparison" in section(md, "Limitations")

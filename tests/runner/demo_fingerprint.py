@@ -1,9 +1,24 @@
 """What a run directory says, minus wall-clock time: attempts, per-arm metrics and claims.
 
 Two runs of the same manifest on the scripted model must have equal fingerprints; the
-golden fingerprint in ``demo_golden.json`` was taken from the demo before the house was
-restructured (issue 11), so equality proves the restructuring changed no outcome and no
-number of the report.
+golden fingerprint in ``demo_golden.json`` was first taken from the demo before the house
+was restructured (issue 11), so equality proved the restructuring changed no outcome and no
+number of the report. It was regenerated since, for honest accounting (issue 12): new
+record fields (hazards, shipped success, channel spend), a faulted attempt's unknown cost
+(null, not 0.0), utility over shipped success, and the demo's claims on shipped success;
+and for the two-process gate (issue 20): the public-tests channel's feedback quotes the
+test process's failure excerpt, so the prompt tokens of word-tally's seed-3 retries under
+``auto`` and ``escalate`` changed (544 fewer per arm); no outcome, verdict or other number did.
+
+To regenerate it after a change that is meant to change the demo's numbers::
+
+    .venv/bin/assay run --out /tmp/demo --quiet
+    .venv/bin/python -c "import json; from pathlib import Path; \
+        from tests.runner.demo_fingerprint import fingerprint; \
+        Path('tests/runner/demo_golden.json').write_text(json.dumps( \
+        fingerprint(Path('/tmp/demo')), indent=1, sort_keys=True) + '\n')"
+
+and say in the commit message which fields changed and why.
 """
 
 from __future__ import annotations
@@ -19,6 +34,8 @@ from assay.results.metrics import METRICS, arm_metrics
 from assay.results.runs import load_run
 
 TIMED = frozenset({"duration_s", "model_time_s", "verify_time_s", "started_at", "finished_at"})
+CHANNEL_TIMED = frozenset({"latency_s"})
+"""Measured per inspection: left out of each channel record."""
 
 
 def _round(value: Any) -> Any:
@@ -31,7 +48,17 @@ def _round(value: Any) -> Any:
     return value
 
 
-KEY = ("outcome", "success", "shipped", "rounds", "retries", "escalations", "fault")
+KEY = (
+    "outcome",
+    "success",
+    "shipped",
+    "shipped_success",
+    "shipped_hazard",
+    "rounds",
+    "retries",
+    "escalations",
+    "fault",
+)
 """Shown field by field so a difference reads at once; every other field enters the digest."""
 
 
@@ -43,6 +70,9 @@ def _attempt(record: dict[str, Any]) -> dict[str, Any]:
         del untimed["try"]
     if untimed.get("fault_class") == fault_class_of(untimed.get("fault")):
         untimed.pop("fault_class", None)
+    untimed["channels"] = [
+        {k: v for k, v in c.items() if k not in CHANNEL_TIMED} for c in untimed.get("channels", [])
+    ]
     if untimed.get("verdict"):
         # The isolation level is the machine's, not the attempt's.
         untimed["verdict"] = {k: v for k, v in untimed["verdict"].items() if k != "isolation"}
@@ -62,7 +92,10 @@ def _arm(arm: Any, metrics: list[str]) -> dict[str, Any]:
         "successes": arm.successes,
         "finished_successes": arm.finished_successes,
         "shipped": arm.shipped,
+        "shipped_successes": arm.shipped_successes,
         "shipped_failures": arm.shipped_failures,
+        "shipped_hazards": arm.shipped_hazards,
+        "unadjudicated": arm.unadjudicated,
         "retries": arm.retries,
         "escalated_attempts": arm.escalated_attempts,
         "review_inspections": arm.review_inspections,
@@ -70,8 +103,10 @@ def _arm(arm: Any, metrics: list[str]) -> dict[str, Any]:
         "retry_cost": arm.retry_cost,
         "tokens": [arm.prompt_tokens, arm.completion_tokens],
         "cost_usd": arm.cost_usd,
-        "load_act": sorted(arm.load_act),
+        "load_act": [arm.load_ops, arm.act_ops, arm.zero_write_attempts],
         "channels": {k: dataclasses.asdict(v) for k, v in arm.channels.items()},
+        "hazard_channels": {k: dataclasses.asdict(v) for k, v in arm.hazard_channels.items()},
+        "review": {k: v for k, v in dataclasses.asdict(arm.review).items() if k != "latency_s"},
         "pass_at_1": arm.pass_at(1),
         "estimates": estimates,
     }

@@ -1,7 +1,8 @@
 """The bundled demo reproduces, attempt by attempt and number by number, its golden fingerprint.
 
-The golden was taken before the house was restructured (issue 11): any change of an outcome,
-a record field (time aside) or a report number fails here, with the attempts that differ.
+The golden was taken before the house was restructured (issue 11) and regenerated for honest
+accounting (issue 12; demo_fingerprint.py says how): any change of an outcome, a record field
+(time aside) or a report number fails here, with the attempts that differ.
 """
 
 from __future__ import annotations

@@ -60,12 +60,14 @@ def test_outage_faults_are_infrastructure_and_retry_faults_reruns_them(tmp_path)
     done = run_assay(
         "run", str(_manifest(tmp_path, port)), "--out", str(out), "--quiet", "--no-preflight"
     )
-    assert done.returncode == 0, done.stderr
+    # Every attempt faulted, so none could finish: exit 1 (the fault outcome's code).
+    assert done.returncode == 1, done.stderr
+    assert "fault=2" in done.stderr
     first = RunDir.open(out).latest()
     assert {r.outcome for r in first.values()} == {"fault"}
     assert {r.fault_class for r in first.values()} == {"infrastructure"}
     # A plain resume keeps them: a fault is an outcome until the user asks for a retry.
-    assert run_assay("run", "--resume", str(out), "--quiet").returncode == 0
+    assert run_assay("run", "--resume", str(out), "--quiet").returncode == 1
     assert len((out / "attempts.jsonl").read_text().splitlines()) == 2
     script = tmp_path / "script.toml"
     script.write_text(SCRIPT)

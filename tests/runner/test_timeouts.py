@@ -44,7 +44,12 @@ def test_a_hung_endpoint_becomes_a_fault_after_the_tries_allowed(tmp_path: Path)
     out = tmp_path / "run"
     with storm(port, log, mode="hang"):
         done = run_assay("run", str(manifest), "--out", str(out), "--quiet", "--no-preflight")
-    assert done.returncode == 0, done.stderr
+    # No attempt could finish: the run says so and exits with the fault outcome's code.
+    assert done.returncode == 1, done.stderr
+    assert (
+        "no attempt could finish because of faults (completed=0 stagnated=0 budget=0 fault=1"
+        in done.stderr
+    )
     (r,) = RunDir.open(out).latest().values()
     assert r.outcome == "fault" and "timed out" in (r.fault or ""), r.fault
     tries = [e.data for e in events(out, r.events) if e.kind == "model_try"]

@@ -100,5 +100,5 @@ def attempt(
             stop=stop,
         )
     assert result is not None
-    truth = verify(task, ws.root, plan=plan)
+    truth = verify(task, ws.root)
     return Attempt(result, truth, ws.root, arm.artifacts, events)

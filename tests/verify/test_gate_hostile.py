@@ -11,9 +11,6 @@ import pytest
 from assay.verify.gate import verify
 from tests.conftest import GOOD_BODY, LEAK_PROBE, SECRET
 
-# Every hostile candidate meets both paths: the fork servers and a fresh process.
-pytestmark = pytest.mark.usefixtures("executor")
-
 
 def _verdict(task, ws, **kw):
     return verify(task, ws, repeats=kw.pop("repeats", 1), **kw)
@@ -39,7 +36,8 @@ def test_forged_pass_on_stdout_then_exit(task, make_candidate):
     )
     v = _verdict(task, make_candidate(prelude))
     assert not v.passed
-    assert "session_incomplete" in v.reasons
+    # The candidate's process died while the test process imported it: nothing collected.
+    assert "collect_error" in v.reasons
 
 
 @pytest.mark.parametrize(
@@ -166,14 +164,8 @@ while _f is not None:
     _f = _f.f_back
 """
 
-PATCH_PLUGIN = """
-import assay.verify.plugin as _p
-_p._combine = lambda phases: "passed"
-_p._Gate.pytest_runtest_logreport.__code__ = (lambda self, report: None).__code__
-"""
-
-PATCH_PLUGIN_GLOBAL = """
-import assay.verify.plugin as _p
+PATCH_ASSAY = """
+import assay.verify.remote.trusted_main as _p
 _p._combine = lambda phases: "passed"
 """
 
@@ -196,30 +188,24 @@ sys.settrace(lambda *a: None)
         PATCH_RUNNER_MODULE,
         PATCH_BUILTINS,
         REGISTER_PLUGIN,
-        PATCH_PLUGIN,
-        PATCH_PLUGIN_GLOBAL,
+        PATCH_ASSAY,
         GC_WALK,
         SETTRACE,
     ],
-    ids=[
-        "reports",
-        "runner",
-        "builtins",
-        "register_plugin",
-        "assay_plugin",
-        "plugin_global",
-        "gc",
-        "settrace",
-    ],
+    ids=["reports", "runner", "builtins", "register_plugin", "assay", "gc", "settrace"],
 )
-def test_patching_pytest_or_the_plugin(task, make_candidate, prelude):
+def test_patching_pytest_or_assay_cannot_pass_a_wrong_answer(task, make_candidate, prelude):
+    # The candidate's process has no pytest, no assay and no test: what it patches is its own.
     broken = "def window_sums(values, size):\n    return []\n"
     v = _verdict(task, make_candidate(prelude, body=broken))
     assert not v.passed
-    # The honest body with the same patch must also fail: tampering alone closes the gate.
-    v2 = _verdict(task, make_candidate(prelude))
-    assert not v2.passed
-    assert {"tampering", "tests_failed", "collect_error", "session_incomplete"} & set(v2.reasons)
+
+
+@pytest.mark.parametrize("prelude", [GC_WALK, SETTRACE], ids=["gc", "settrace"])
+def test_introspection_is_ordinary_code_now(task, make_candidate, prelude):
+    # Nothing to guard in the candidate's process, so nothing is refused there.
+    v = _verdict(task, make_candidate(prelude))
+    assert v.passed, v.reasons
 
 
 FORGE_CHANNEL = """
@@ -235,10 +221,12 @@ for fd in sorted(int(n) for n in os.listdir("/proc/self/fd") if int(n) > 2):
 """
 
 
-def test_forged_channel_messages(task, make_candidate):
+def test_writing_to_every_descriptor_changes_nothing(task, make_candidate):
+    broken = "def window_sums(values, size):\n    return []\n"
+    assert not _verdict(task, make_candidate(FORGE_CHANNEL, body=broken)).passed
+    # The report pipe is the test process's alone; the candidate holds only its own socket.
     v = _verdict(task, make_candidate(FORGE_CHANNEL))
-    assert not v.passed
-    assert "forged_messages" in v.reasons
+    assert v.passed, v.reasons
 
 
 @pytest.mark.parametrize(
@@ -379,17 +367,22 @@ def test_flaky_candidate_is_caught(task, make_candidate):
     assert v.flaky and "flaky" in v.reasons
 
 
-def test_process_isolation_still_rejects_forgery(task, make_candidate):
-    from assay.sandbox.isolation import plan_for
+def test_without_bubblewrap_the_verdict_fails_closed(task, make_candidate):
+    import json
+    import subprocess
 
-    plan = plan_for("process")
-    v = verify(
-        task, make_candidate("import os\nprint('7 passed')\nos._exit(0)\n"), repeats=1, plan=plan
-    )
-    assert not v.passed
-    assert v.isolation.level == "process"
-    ok = verify(task, make_candidate(), repeats=1, plan=plan)
-    assert ok.passed, ok.reasons
+    from tests.conftest import ASSAY
+
+    ws = make_candidate()
+    cmd = [*ASSAY, "verify", str(task.root), str(ws), "--json"]
+    env = {**os.environ, "PATH": "/nonexistent"}  # no bubblewrap to be found
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 1, done.stderr  # not passed, and not an input error either
+    v = json.loads(done.stdout)
+    assert not v["passed"] and "session_incomplete" in v["reasons"]
+    assert "the candidate was not run: bubblewrap is not installed" in v["failure_excerpt"]
+    ok = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert ok.returncode == 0, ok.stdout  # the same correct workspace, with bubblewrap
 
 
 def test_verdict_record_is_canonical_json(task, make_candidate):
@@ -402,7 +395,7 @@ def test_verdict_record_is_canonical_json(task, make_candidate):
     assert str(Path.home()) + "/" not in text
 
 
-def test_runs_use_an_unprivileged_uid_per_path(task, make_candidate, executor):
+def test_each_run_has_an_unprivileged_uid_of_its_own(task, make_candidate):
     import re
 
     body = "import os\n\ndef window_sums(values, size):\n    raise RuntimeError('UID=%d' % os.getuid())\n"
@@ -410,6 +403,7 @@ def test_runs_use_an_unprivileged_uid_per_path(task, make_candidate, executor):
     uids = {int(u) for u in re.findall(r"UID=(\d+)", v.failure_excerpt)}
     if not v.isolation.unprivileged_uid:
         pytest.skip("this machine gives no unprivileged uid")
-    assert uids and 0 not in uids
-    # Fork-server slots each have their own uid; the cold path uses nobody.
-    assert (uids == {65534}) is (executor == "cold")
+    from assay.sandbox.uids import FIRST_UID, LAST_UID
+
+    # A reserved uid (held by this run alone), never root's and never nobody's.
+    assert uids and all(FIRST_UID <= u < LAST_UID for u in uids)

@@ -55,6 +55,7 @@ class AgentResult:
     completion_tokens: int = 0
     cached_tokens: int = 0
     cost_usd: float | None = 0.0
+    """Dollars of the model calls; None once one call is unpriced or faulted (unknown)."""
     model_time_s: float = 0.0
     verify_time_s: float = 0.0
     duration_s: float = 0.0
@@ -238,6 +239,9 @@ class LoopAgent:
             reply = self.model.generate(request)
         except ModelFault as fault:
             result.fault = str(fault)
+            # What a call that never answered cost is unknown (a try may have been billed):
+            # the total is unknown too, never the 0.0 it started at.
+            result.cost_usd = None
             emit(
                 "model_fault",
                 {
@@ -291,6 +295,7 @@ class LoopAgent:
         step: int,
     ) -> Any:
         t0 = time.monotonic()
+        read_before = toolbox.stats.read_bytes
         out = toolbox.call(action.tool, action.args)
         elapsed = time.monotonic() - t0
         if action.tool == "done":
@@ -307,6 +312,7 @@ class LoopAgent:
                 "args": {k: clip_output(str(v), 400) for k, v in action.args.items()},
                 "output": clip_output(out.output, 2000),
                 "duration_s": round(elapsed, 4),
+                "read_bytes": toolbox.stats.read_bytes - read_before,
             },
         )
         return out

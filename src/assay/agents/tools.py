@@ -16,6 +16,7 @@ from typing import Any
 
 from assay.agents.workspace import READ_LIMIT, ToolError, Workspace, clip_output
 from assay.models.types import ToolSpec
+from assay.records.attempt import MUTATION_TOOLS, ORIENTATION_TOOLS
 from assay.records.verdict import Verdict
 from assay.sandbox import process
 from assay.sandbox.isolation import Plan
@@ -25,8 +26,8 @@ from assay.sandbox.scratch import give_tree, scratch_dir
 from assay.tasks.load import Task
 from assay.tasks.suite import BUNDLED_ROOT
 
-LOAD_TOOLS = frozenset({"read_file", "list_dir"})
-ACT_TOOLS = frozenset({"write_file", "edit_file"})
+LOAD_TOOLS = ORIENTATION_TOOLS
+ACT_TOOLS = MUTATION_TOOLS
 _PYTEST_REFUSED = ("-p", "-c", "--rootdir", "--confcutdir", "--override-ini", "-o", "--pyargs")
 RUN_TIMEOUT_S = 60.0
 

@@ -9,9 +9,11 @@ import typer
 
 QUERY_HELP = (
     "One SQL statement over: attempts (one row per attempt, last record wins), channels (one"
-    " row per channel inspection, score = detection/miss/false_alarm/correct_pass), events"
-    " (every event line; data is JSON, e.g. data->>'channel'), runs. Every table has a run"
-    " column naming the run directory."
+    " row per channel inspection, score = detection/miss/false_alarm/correct_pass against the"
+    " hidden tests, hazard_score the same against the hazard truth; tokens, latency_s and"
+    " cost_usd of the inspection), passes (one row per agent pass: reads, read_bytes,"
+    " writes, tokens, reason), events (every event line; data is JSON, e.g."
+    " data->>'channel'), runs. Every table has a run column naming the run directory."
 )
 
 
@@ -37,7 +39,7 @@ def query_cmd(
             "SQL",
             "",
             str(exc).splitlines()[0],
-            "query the tables attempts, channels, events and runs (see assay query --help)",
+            "query the tables attempts, channels, passes, events and runs (see assay query --help)",
         ) from None
     if as_json:
         typer.echo(json.dumps(result.records(), indent=2, default=str))

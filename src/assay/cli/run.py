@@ -50,6 +50,7 @@ def run_cmd(
     from assay.errors import InputError
     from assay.records.manifest import load_manifest
     from assay.results.claims import check_claims
+    from assay.results.outcomes import outcome_counts, unfinished_exit
     from assay.runner.execute import run_experiment
     from assay.runner.quick import quick_manifest
     from assay.store.rundir import RunDir
@@ -97,10 +98,24 @@ def run_cmd(
         retry_faults=retry_faults,
         preflight=hook,
     )
-    latest = run.latest()
-    ok = sum(r.success for r in latest.values())
-    typer.echo(f"{len(latest)} attempts recorded, {ok} verified successes")
+    latest = list(run.latest().values())
+    counts = outcome_counts(latest)
+    raw = sum(r.success for r in latest)
+    shipped = sum(r.shipped_success for r in latest)
+    typer.echo(
+        f"{len(latest)} attempts recorded ({counts}); {shipped} shipped successes,"
+        f" {raw} raw successes (hidden tests pass, shipped or not)"
+    )
     typer.echo(str(run.root))
+    code = unfinished_exit(latest)
+    if code:
+        typer.echo(
+            f"no attempt could finish because of faults ({counts}); they are in"
+            f" {run.root}/attempts.jsonl. Run infrastructure faults again with"
+            f" `assay run --resume {run.root} --retry-faults`",
+            err=True,
+        )
+        raise typer.Exit(code)
 
 
 def _preflight_hook(manifest: Manifest, out: Path) -> Callable[[list[SuiteEntry], list[Task]], str]:

@@ -40,6 +40,17 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class ModelSpend:
+    """What the model call of an inspection spent (a model reviewer's reply)."""
+
+    prompt: int
+    completion: int
+    cached: int
+    cost_usd: float | None
+    """None when the model is unpriced: unknown, never 0."""
+
+
+@dataclass(frozen=True)
 class ChannelVerdict:
     """A channel's answer: ``flag`` interrupts the agent; ``feedback`` is what it is told."""
 
@@ -50,6 +61,8 @@ class ChannelVerdict:
     cost: float = 0.0
     duration_s: float = 0.0
     detail: dict[str, object] = field(default_factory=dict)
+    spend: ModelSpend | None = None
+    """The model spend of the inspection; None when no model answered."""
 
 
 @runtime_checkable

@@ -11,7 +11,6 @@ import time
 from dataclasses import dataclass
 
 from assay.oversight.protocol import ChannelVerdict, Finding, Inspection
-from assay.sandbox.isolation import Plan
 from assay.verify.gate import verify
 
 
@@ -20,8 +19,6 @@ class PublicTestsChannel:
     """Flags a workspace that does not pass the gate's public-scope verification."""
 
     cost: float = 0.0
-    plan: Plan | None = None
-    """The sandbox plan; the strongest one this machine allows when ``None``."""
 
     @property
     def name(self) -> str:
@@ -31,7 +28,7 @@ class PublicTestsChannel:
     def inspect(self, inspection: Inspection) -> ChannelVerdict:
         """Verify the workspace against the public tests."""
         start = time.monotonic()
-        verdict = verify(inspection.task, inspection.workspace, scope="public", plan=self.plan)
+        verdict = verify(inspection.task, inspection.workspace, scope="public")
         findings = [
             Finding(rule=f"test-{t.outcome}", message=t.id, path=t.id.split("::", 1)[0])
             for t in verdict.tests

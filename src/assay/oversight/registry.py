@@ -12,7 +12,6 @@ from assay.oversight.lint import LintChannel
 from assay.oversight.protocol import Channel
 from assay.oversight.public_tests import PublicTestsChannel
 from assay.oversight.review import HumanReviewer, LLMReviewer
-from assay.sandbox.isolation import Plan
 
 CHANNEL_NAMES = ("public-tests", "lint", "hazard-scan", "review", "review:human")
 """Every name a manifest may use for a channel."""
@@ -23,7 +22,6 @@ def build_channel(
     *,
     cost: float,
     review_model: Model | None = None,
-    plan: Plan | None = None,
 ) -> Channel:
     """Return the channel called ``name``; raise ``InputError`` for a name or cost it cannot use.
 
@@ -35,7 +33,7 @@ def build_channel(
             "manifest", where, f"cost {cost!r} is not a finite number >= 0", "give a cost >= 0"
         )
     if name == "public-tests":
-        return PublicTestsChannel(cost=cost, plan=plan)
+        return PublicTestsChannel(cost=cost)
     if name == "lint":
         return LintChannel(cost=cost)
     if name == "hazard-scan":

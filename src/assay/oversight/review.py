@@ -17,7 +17,7 @@ from typing import Protocol, TextIO
 
 from assay.models.protocol import Model, ModelFault
 from assay.models.types import META_CONVERSATION, META_TASK, Message, Reply, Request
-from assay.oversight.protocol import ChannelVerdict, Finding, Inspection
+from assay.oversight.protocol import ChannelVerdict, Finding, Inspection, ModelSpend
 
 REVIEW_DIFF_CHARS = 60_000
 """The diff is clipped to this many characters in the prompt (the head is kept)."""
@@ -133,19 +133,37 @@ class LLMReviewer:
                 self, start, "review-fault", message=why, feedback=UNREVIEWED, detail=detail
             )
         detail.update(_reply_detail(reply))
+        spend = ModelSpend(
+            prompt=reply.usage.prompt,
+            completion=reply.usage.completion,
+            cached=reply.usage.cached,
+            cost_usd=reply.cost_usd,
+        )
         flag = parse_verdict(reply.text)
         if flag is None:
             why = "the answer does not end in 'VERDICT: PASS' or 'VERDICT: FLAG'; failing closed"
             detail["verdict"] = "unparseable"
             return _verdict(
-                self, start, "review-unparseable", message=why, feedback=UNREVIEWED, detail=detail
+                self,
+                start,
+                "review-unparseable",
+                message=why,
+                feedback=UNREVIEWED,
+                detail=detail,
+                spend=spend,
             )
         detail["verdict"] = "flag" if flag else "pass"
         if not flag:
-            return _verdict(self, start, None, message="", feedback="", detail=detail)
+            return _verdict(self, start, None, message="", feedback="", detail=detail, spend=spend)
         reasons = _reasons(reply.text) or "flagged by the reviewer"
         return _verdict(
-            self, start, "review-flag", message=_headline(reasons), feedback=reasons, detail=detail
+            self,
+            start,
+            "review-flag",
+            message=_headline(reasons),
+            feedback=reasons,
+            detail=detail,
+            spend=spend,
         )
 
 
@@ -165,8 +183,12 @@ def _verdict(
     message: str,
     feedback: str,
     detail: dict[str, object],
+    spend: ModelSpend | None = None,
 ) -> ChannelVerdict:
-    """A review's verdict: a flag when ``rule`` names why, a pass when it is ``None``."""
+    """A review's verdict: a flag when ``rule`` names why, a pass when it is ``None``.
+
+    ``spend`` is the reply's usage and price; None when no model answered (a fault, a person).
+    """
     return ChannelVerdict(
         channel=reviewer.name,
         flag=rule is not None,
@@ -175,6 +197,7 @@ def _verdict(
         cost=reviewer.cost,
         duration_s=time.monotonic() - start,
         detail=detail,
+        spend=spend,
     )
 
 

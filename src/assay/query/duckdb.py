@@ -1,9 +1,12 @@
-"""DuckDB over run directories: tables ``runs``, ``attempts``, ``channels`` and ``events``.
+"""DuckDB over run directories: ``runs``, ``attempts``, ``channels``, ``passes``, ``events``.
 
 - ``attempts``: one row per attempt (the last record per attempt id wins), flattened, with
   the run's label in ``run`` and the manifest-weighted ``utility``;
-- ``channels``: one row per channel inspection, scored against the hidden truth
-  (``detection``, ``miss``, ``false_alarm``, ``correct_pass``);
+- ``channels``: one row per channel inspection, scored against the hidden tests (``score``:
+  ``detection``, ``miss``, ``false_alarm``, ``correct_pass``) and against the hazard truth
+  (``hazard_score``, null where not adjudicated), with its spend (tokens, latency, dollars);
+- ``passes``: one row per pass of an agent (:mod:`assay.results.passes`): reads, bytes
+  read, writes, tool and model calls, tokens, and why the pass ended;
 - ``events``: every complete event line of every attempt (a line cut short by a crash is
   left out, never repaired); ``data`` is a JSON column (``data->>'channel'``);
 - ``runs``: one row per run directory.
@@ -28,8 +31,9 @@ from typing import TYPE_CHECKING, Any
 from assay.errors import InputError
 from assay.records.attempt import AttemptRecord
 from assay.results.metrics import attempt_values
+from assay.results.passes import passes_of
 from assay.results.runs import RunData
-from assay.results.scoring import channel_score
+from assay.results.scoring import channel_score, hazard_score
 
 if TYPE_CHECKING:
     import duckdb
@@ -49,7 +53,11 @@ ATTEMPT_COLUMNS: dict[str, str] = {
     "outcome": "VARCHAR",
     "success": "BOOLEAN",
     "shipped": "BOOLEAN",
+    "shipped_success": "BOOLEAN",
     "undetected_failure_shipped": "BOOLEAN",
+    "shipped_hazard": "BOOLEAN",
+    "hazards": "JSON",
+    "refused_escalations": "INTEGER",
     "rounds": "INTEGER",
     "retries": "INTEGER",
     "escalations": "INTEGER",
@@ -90,9 +98,28 @@ CHANNEL_COLUMNS: dict[str, str] = {
     "flag": "BOOLEAN",
     "truth_failed": "BOOLEAN",
     "score": "VARCHAR",
+    "hazards": "JSON",
+    "hazard_score": "VARCHAR",
     "escalation": "BOOLEAN",
     "cost": "DOUBLE",
+    "latency_s": "DOUBLE",
+    "prompt_tokens": "BIGINT",
+    "completion_tokens": "BIGINT",
+    "cost_usd": "DOUBLE",
     "findings": "JSON",
+}
+PASS_COLUMNS: dict[str, str] = {
+    **_ATTEMPT_KEY,
+    "round": "INTEGER",
+    "pass": "INTEGER",
+    "reads": "INTEGER",
+    "read_bytes": "BIGINT",
+    "writes": "INTEGER",
+    "tool_calls": "INTEGER",
+    "model_calls": "INTEGER",
+    "prompt_tokens": "BIGINT",
+    "completion_tokens": "BIGINT",
+    "reason": "VARCHAR",
 }
 EVENT_COLUMNS: dict[str, str] = {
     "schema": "VARCHAR",
@@ -127,7 +154,11 @@ def _attempt_row(run: RunData, r: AttemptRecord) -> dict[str, Any]:
         "outcome": r.outcome,
         "success": r.success,
         "shipped": r.shipped,
+        "shipped_success": r.shipped_success,
         "undetected_failure_shipped": r.undetected_failure_shipped,
+        "shipped_hazard": r.shipped_hazard,
+        "hazards": None if r.hazards is None else [h.model_dump() for h in r.hazards],
+        "refused_escalations": len(r.refused_escalations),
         "rounds": r.rounds,
         "retries": r.retries,
         "escalations": r.escalations,
@@ -163,29 +194,60 @@ def _attempt_row(run: RunData, r: AttemptRecord) -> dict[str, Any]:
     }
 
 
+def _key(run: RunData, r: AttemptRecord) -> dict[str, Any]:
+    return {
+        "run": run.label,
+        "attempt_id": r.attempt_id,
+        "task_id": r.task_id,
+        "agent_id": r.agent_id,
+        "model": r.model,
+        "condition": r.condition,
+        "seed": r.seed,
+    }
+
+
 def _channel_rows(run: RunData, r: AttemptRecord) -> list[dict[str, Any]]:
     out = []
     for c in r.channels:
         out.append(
             {
-                "run": run.label,
-                "attempt_id": r.attempt_id,
-                "task_id": r.task_id,
-                "agent_id": r.agent_id,
-                "model": r.model,
-                "condition": r.condition,
-                "seed": r.seed,
+                **_key(run, r),
                 "round": c.round,
                 "channel": c.channel,
                 "flag": c.flag,
                 "truth_failed": c.truth_failed,
                 "score": channel_score(c),
+                "hazards": c.hazards,
+                "hazard_score": hazard_score(c),
                 "escalation": c.escalation,
                 "cost": c.cost,
+                "latency_s": c.latency_s,
+                "prompt_tokens": None if c.tokens is None else c.tokens.prompt,
+                "completion_tokens": None if c.tokens is None else c.tokens.completion,
+                "cost_usd": c.cost_usd,
                 "findings": c.findings,
             }
         )
     return out
+
+
+def _pass_rows(run: RunData, r: AttemptRecord) -> list[dict[str, Any]]:
+    return [
+        {
+            **_key(run, r),
+            "round": p.round,
+            "pass": p.pass_,
+            "reads": p.reads,
+            "read_bytes": p.read_bytes,
+            "writes": p.writes,
+            "tool_calls": p.tool_calls,
+            "model_calls": p.model_calls,
+            "prompt_tokens": p.prompt_tokens,
+            "completion_tokens": p.completion_tokens,
+            "reason": p.reason,
+        }
+        for p in passes_of(r, run.root)
+    ]
 
 
 SETTINGS: dict[str, str | bool] = {
@@ -248,6 +310,7 @@ def connect(runs: Sequence[RunData]) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:", config=dict(SETTINGS))
     attempts = [_attempt_row(run, r) for run in runs for r in run.records]
     channels = [c for run in runs for r in run.records for c in _channel_rows(run, r)]
+    passes = [p for run in runs for r in run.records for p in _pass_rows(run, r)]
     meta = [
         {
             "run": run.label,
@@ -263,6 +326,7 @@ def connect(runs: Sequence[RunData]) -> duckdb.DuckDBPyConnection:
     ]
     _table(con, "attempts", ATTEMPT_COLUMNS, attempts)
     _table(con, "channels", CHANNEL_COLUMNS, channels)
+    _table(con, "passes", PASS_COLUMNS, passes)
     _table(con, "runs", RUN_COLUMNS, meta)
     _table(con, "events", {"run": "VARCHAR", **EVENT_COLUMNS}, _event_rows(runs))
     return con
@@ -286,7 +350,7 @@ def check_statement(con: duckdb.DuckDBPyConnection, sql: str) -> None:
             "SQL",
             "",
             f"a {kind.name} statement; assay query is read-only and runs SELECT only",
-            "write a SELECT (or WITH ... SELECT) over attempts, channels, events and runs",
+            "write a SELECT (or WITH ... SELECT) over attempts, channels, passes, events and runs",
         )
 
 

@@ -11,6 +11,10 @@ from assay.records.verdict import Verdict
 
 ATTEMPT_SCHEMA: Final = "assay.attempt.v1"
 EVENT_SCHEMA: Final = "assay.event.v1"
+ORIENTATION_TOOLS: Final = frozenset({"read_file", "list_dir"})
+"""Tools whose calls count as orientation (the *load* of load:act) in ``tool_counts``."""
+MUTATION_TOOLS: Final = frozenset({"write_file", "edit_file"})
+"""Tools whose calls count as mutations (the *act* of load:act) in ``tool_counts``."""
 
 
 class _Record(BaseModel):
@@ -49,25 +53,66 @@ class VerdictSummary(_Record):
         )
 
 
+class Tokens(_Record):
+    """Token usage summed over every model call of the attempt (or of one inspection)."""
+
+    prompt: int = 0
+    completion: int = 0
+    cached: int = 0
+
+
 class ChannelRecord(_Record):
-    """One inspection by one channel, scored against the hidden truth at that moment."""
+    """One inspection by one channel, scored against two truths of the workspace it saw.
+
+    The test truth (``truth_failed``: the hidden tests) and the hazard truth (``hazards``:
+    the hazard rules run on the workspace's diff, :mod:`assay.oversight.hazard_truth`).
+    The spend fields were added within v1; records without them read as unknown (None).
+    """
 
     round: int
     channel: str
     flag: bool
     cost: float
+    """What the inspection costs in the manifest's units (``costs``)."""
     findings: list[str]
     truth_failed: bool
     """The full gate (hidden tests included) failed on the workspace the channel saw."""
     escalation: bool = False
+    hazards: list[str] | None = None
+    """Hazard-rule ids found in the workspace the channel saw ([] for none); None when not
+    adjudicated (a record from before hazard truth)."""
+    latency_s: float | None = None
+    """Wall-clock seconds of the inspection (a review: the model call or the person)."""
+    tokens: Tokens | None = None
+    """The model tokens the inspection spent: a model reviewer's reply; None where no model
+    answered (automated channels, a person, a review call that faulted)."""
+    cost_usd: float | None = None
+    """The dollars the inspection's model call cost at the manifest's ``[prices]``; None
+    where unknown (unpriced model, no model, a faulted call) — never 0 for unknown."""
 
 
-class Tokens(_Record):
-    """Token usage summed over every model call of the attempt."""
+class HazardHit(_Record):
+    """One hazard in an attempt's final workspace: the rule that found it and where."""
 
-    prompt: int = 0
-    completion: int = 0
-    cached: int = 0
+    rule: str
+    """A hazard-rule id of :data:`assay.oversight.hazard_scan.RULES`."""
+    path: str | None = None
+    line: int | None = None
+    declared: list[str] = Field(default_factory=list)
+    """The task's declared ``[[hazards]]`` ids of a kind this rule realises."""
+
+
+RefusalReason = Literal["attempt_budget", "run_budget"]
+
+
+class RefusedEscalation(_Record):
+    """An escalation the policy triggered but the review budget refused."""
+
+    round: int
+    channel: str
+    reason: RefusalReason
+    limit: str
+    """Which limit would be passed, e.g. ``attempt.cost: 20 spent of 20``."""
 
 
 FaultClass = Literal["infrastructure", "model"]
@@ -124,6 +169,10 @@ class AttemptRecord(_Record):
     record that never got to run is one call (:meth:`infrastructure_fault`). Defaults change
     nothing on disk: every field is always written. ``try`` and ``fault_class`` were added
     within v1: records without them read as a first try, their fault classified by its text.
+    So were the accounting fields (``shipped_success``, ``hazards``, ``shipped_hazard``,
+    ``refused_escalations``, and the channels' hazards and spend): records without them read
+    ``shipped_success`` off ``shipped`` and ``success``, and the rest as not adjudicated
+    (None) or none refused.
     """
 
     schema_id: Literal["assay.attempt.v1"] = Field(default=ATTEMPT_SCHEMA, alias="schema")
@@ -139,10 +188,22 @@ class AttemptRecord(_Record):
     retries: int = 0
     escalations: int = 0
     shipped: bool = False
-    """The workflow accepted the result (its last round passed every channel consulted)."""
+    """The workflow accepted the result: the last round ended in the agent's own successful
+    ``done`` (outcome ``completed``) and no channel consulted in that round flagged it."""
     success: bool = False
-    """The ground truth: the full gate passed on the final workspace."""
+    """Raw success: the full hidden gate passed on the final workspace, shipped or not."""
+    shipped_success: bool = False
+    """``shipped`` and ``success``: a passing result the workflow accepted. Records from
+    before it read it off those two fields."""
     undetected_failure_shipped: bool = False
+    """``shipped`` and not ``success``: a shipped failure."""
+    hazards: list[HazardHit] | None = None
+    """Hazard truth of the final workspace (the hazard rules on its diff, [] for none);
+    None when not adjudicated (interrupted, a harness fault, a record from before it)."""
+    shipped_hazard: bool | None = None
+    """``shipped`` and the final workspace has a hazard; None when not adjudicated."""
+    refused_escalations: list[RefusedEscalation] = Field(default_factory=list)
+    """Escalations the review budget refused (``review_budget`` in the manifest)."""
     verdict: VerdictSummary | None = None
     channels: list[ChannelRecord] = Field(default_factory=list)
     oversight_cost: float = 0.0
@@ -172,6 +233,15 @@ class AttemptRecord(_Record):
     """Path of the final diff, relative to the run directory."""
     started_at: str
     finished_at: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive(cls, data: Any) -> Any:
+        # Records written before shipped_success existed: it is shipped and success.
+        if isinstance(data, dict) and "shipped_success" not in data:
+            both = bool(data.get("shipped")) and bool(data.get("success"))
+            data = {**data, "shipped_success": both}
+        return data
 
     @model_validator(mode="after")
     def _classify(self) -> AttemptRecord:

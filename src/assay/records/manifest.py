@@ -104,15 +104,63 @@ class ReviewSpec(_Strict):
     """The reviewer model spec (``llm``); ``scripted:builtin:repair-review`` in the demo."""
 
 
-class UtilitySpec(_Strict):
-    """Weights of workflow utility.
+def _absent(value: object) -> bool:
+    # Optional keys added after v1 runs existed are left out of the manifest's JSON when
+    # absent, so those runs keep their digest and still resume.
+    return value is None
 
-    utility = value·successes − retry cost − oversight cost − penalty·shipped failures.
+
+class UtilitySpec(_Strict):
+    """Weights of workflow utility, per attempt.
+
+    utility = value·shipped_success − retry_cost·retries − oversight cost
+              − penalty·shipped_failure − hazard_penalty·shipped_hazard
     """
 
     value: float = 10.0
+    """Credited for a shipped success (shipped and the hidden tests pass)."""
     retry_cost: float = 1.0
     penalty: float = 20.0
+    """Charged for a shipped failure (shipped and the hidden tests fail)."""
+    hazard_penalty: float | None = Field(default=None, exclude_if=_absent)
+    """Charged for a shipped hazard (shipped and the hazard rules find something in the
+    final diff); ``penalty`` when absent."""
+
+    @property
+    def hazard_weight(self) -> float:
+        """The shipped-hazard penalty in effect (``hazard_penalty``, else ``penalty``)."""
+        return self.penalty if self.hazard_penalty is None else self.hazard_penalty
+
+
+class ModelPrice(_Strict):
+    """Dollars per million tokens of one model (``[prices."MODEL"]``)."""
+
+    input: float = Field(ge=0)
+    """Uncached prompt tokens."""
+    output: float = Field(ge=0)
+    """Completion tokens."""
+    cached_input: float | None = Field(default=None, ge=0)
+    """Prompt tokens served from the provider's cache; ``input`` when not given."""
+
+
+class BudgetLimits(_Strict):
+    """Limits on review spend; a limit left out does not bind."""
+
+    reviews: int | None = Field(default=None, ge=0)
+    """Review inspections."""
+    cost: float | None = Field(default=None, ge=0)
+    """Oversight cost in the manifest's units (``costs.review`` per inspection)."""
+    usd: float | None = Field(default=None, ge=0)
+    """Dollars at ``[prices]`` (the reviewer model must be priced)."""
+    tokens: int | None = Field(default=None, ge=0)
+    """Prompt + completion tokens of the reviewer model (a model reviewer only)."""
+
+
+class ReviewBudget(_Strict):
+    """How much escalation to the costly channel may spend, per attempt and per run."""
+
+    attempt: BudgetLimits | None = None
+    run: BudgetLimits | None = None
 
 
 class TimeoutSpec(_Strict):
@@ -151,12 +199,19 @@ class Manifest(_Strict):
     review: ReviewSpec = ReviewSpec()
     utility: UtilitySpec = UtilitySpec()
     concurrency: ConcurrencySpec = ConcurrencySpec()
-    timeouts: TimeoutSpec | None = Field(default=None, exclude_if=lambda v: v is None)
+    timeouts: TimeoutSpec | None = Field(default=None, exclude_if=_absent)
     """Per-call and per-attempt limits (defaults when absent: :meth:`timeouts_or_default`).
     Left out of the manifest's JSON when absent, so runs started before it existed keep
     their digest and still resume."""
     claims: list[ClaimSpec] = Field(default_factory=list)
     """Pre-registered claims (evaluated by ``assay claims``), hashed with the manifest."""
+    prices: dict[str, ModelPrice] | None = Field(default=None, exclude_if=_absent)
+    """Token prices by model name (as recorded, ``scripted:NAME``, or the bare model id):
+    model calls and reviews of a priced model record their cost in dollars; an unpriced
+    model's cost is unknown (null), never 0."""
+    review_budget: ReviewBudget | None = Field(default=None, exclude_if=_absent)
+    """Limits on review spend per attempt and per run; an escalation that would pass one
+    is refused and recorded in the attempt's ``refused_escalations``."""
 
     model_config = ConfigDict(
         extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False

@@ -110,7 +110,8 @@ def _conduct_items(run: RunData, arms: list[ArmMetrics], prefix: str) -> list[st
         out.append(
             f"{prefix}channel detection rates count inspections, several per attempt and per"
             " task: they are descriptive, without intervals, and judged against hidden tests"
-            " that can themselves miss defects."
+            " that can themselves miss defects, and against a hazard truth that is only as"
+            " wide as the static hazard rules (a hazard they do not recognise is not counted)."
         )
     if run.environment.get("git_dirty"):
         out.append(

@@ -112,13 +112,13 @@ def success_vs_oversight(points: list[ArmPoint]) -> bytes:
                 p.label, (x, y), textcoords="offset points", xytext=(7, 6), fontsize=9, color=color
             )
     ax.set_xlabel("oversight cost per attempt (mean over tasks, 95% CI)")
-    ax.set_ylabel("verified success (mean over tasks, 95% CI)")
+    ax.set_ylabel("shipped success (mean over tasks, 95% CI)")
     ax.set_ylim(-0.05, 1.05)
     ax.set_xlim(left=min(-0.05, ax.get_xlim()[0]))
     _style(ax)
     if groups:
         ax.legend(fontsize=8, loc="lower right", frameon=False)
-    ax.set_title("Success against oversight cost", fontsize=11)
+    ax.set_title("Shipped success against oversight cost", fontsize=11)
     return _png(fig)
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from assay.report.document import Table
 from assay.results.claims import RunClaims
-from assay.results.metrics import OUTCOMES, ArmMetrics, Estimate
+from assay.results.metrics import OUTCOMES, ArmMetrics, Estimate, ReviewSpend
 from assay.results.runs import RunData
 from assay.stats.result import Interval
 
@@ -96,11 +96,14 @@ def comparison_table(runs: Sequence[RunData], arms: Sequence[list[ArmMetrics]]) 
     for run, run_arms in zip(runs, arms, strict=True):
         for agent, model in dict.fromkeys((a.agent, a.model) for a in run_arms):
             label = f"{agent} ({model})" if len(runs) == 1 else f"{run.label}: {agent} ({model})"
-            groups.append((label, 3))
+            groups.append((label, 4))
             columns.append((run, agent, model))
-    headers = ["condition"] + ["success [95% CI]", "oversight/attempt", "utility/attempt"] * len(
-        columns
-    )
+    headers = ["condition"] + [
+        "shipped success [95% CI]",
+        "raw success",
+        "oversight/attempt",
+        "utility/attempt",
+    ] * len(columns)
     index = {
         (run.label, a.agent, a.model, a.condition): a
         for run, run_arms in zip(runs, arms, strict=True)
@@ -112,10 +115,11 @@ def comparison_table(runs: Sequence[RunData], arms: Sequence[list[ArmMetrics]]) 
         for run, agent, model in columns:
             a = index.get((run.label, agent, model, cond))
             if a is None:
-                row += [DASH, DASH, DASH]
+                row += [DASH, DASH, DASH, DASH]
                 continue
             row += [
-                estimate_text(a.estimate("success"), percent=True),
+                estimate_text(a.estimate("shipped_success"), percent=True),
+                pct(a.estimate("success").mean),
                 num(a.estimate("oversight_cost").mean),
                 num(a.estimate("utility").mean),
             ]
@@ -132,7 +136,7 @@ def _lead_headers(several: bool) -> list[str]:
 
 
 def success_table(runs: Sequence[RunData], arms: Sequence[list[ArmMetrics]]) -> Table:
-    """Success, pass@k and utility per arm, with intervals over tasks."""
+    """Shipped success beside raw success, pass@k, what shipped wrong, and utility per arm."""
     several = len(runs) > 1
     rows = []
     for run, run_arms in zip(runs, arms, strict=True):
@@ -143,11 +147,14 @@ def success_table(runs: Sequence[RunData], arms: Sequence[list[ArmMetrics]]) -> 
                     *_lead(run, a, several),
                     str(len(a.tasks)),
                     str(a.attempts),
+                    estimate_text(a.estimate("shipped_success"), percent=True),
                     estimate_text(a.estimate("success"), percent=True),
+                    f"{a.successes - a.shipped_successes}/{a.attempts}",
                     f"{a.finished_successes}/{a.finished} ({pct(a.finished_success_rate)})",
                     pct(a.pass_at(1)),
                     pct(a.pass_at(k)) + f" (k={k})" if k > 1 else DASH,
                     f"{a.shipped_failures}/{a.attempts}",
+                    _hazards_cell(a),
                     estimate_text(a.estimate("utility")),
                 ]
             )
@@ -157,16 +164,31 @@ def success_table(runs: Sequence[RunData], arms: Sequence[list[ArmMetrics]]) -> 
             *lead,
             "n (tasks; runs for replicates)",
             "attempts",
-            "success [95% CI over tasks]",
-            "success among finished",
-            "pass@1",
-            "pass@k",
+            "shipped success [95% CI over tasks]",
+            "raw success [95% CI over tasks]",
+            "unshipped successes",
+            "raw success among finished",
+            "pass@1 (raw)",
+            "pass@k (raw)",
             "shipped failures",
+            "shipped hazards",
             "utility/attempt [95% CI]",
         ],
         rows,
-        numeric=frozenset(range(len(lead), len(lead) + 8)),
+        numeric=frozenset(range(len(lead), len(lead) + 11)),
     )
+
+
+def _hazards_cell(a: ArmMetrics) -> str:
+    cell = f"{a.shipped_hazards}/{a.attempts}"
+    return cell + (f" ({a.unadjudicated} not adjudicated)" if a.unadjudicated else "")
+
+
+def load_act_text(a: ArmMetrics) -> str:
+    """``Σ reads / Σ writes`` with both counts and the attempts that wrote nothing."""
+    ratio = "∞" if a.load_act is None and a.load_ops else num(a.load_act)
+    zero = f"; {a.zero_write_attempts} wrote nothing" if a.zero_write_attempts else ""
+    return f"{ratio} ({a.load_ops}/{a.act_ops}{zero})"
 
 
 def oversight_table(runs: Sequence[RunData], arms: Sequence[list[ArmMetrics]]) -> Table:
@@ -175,7 +197,6 @@ def oversight_table(runs: Sequence[RunData], arms: Sequence[list[ArmMetrics]]) -
     rows = []
     for run, run_arms in zip(runs, arms, strict=True):
         for a in run_arms:
-            load_act = sum(a.load_act) / len(a.load_act) if a.load_act else None
             rows.append(
                 [
                     *_lead(run, a, several),
@@ -185,8 +206,8 @@ def oversight_table(runs: Sequence[RunData], arms: Sequence[list[ArmMetrics]]) -
                     str(a.review_inspections),
                     estimate_text(a.estimate("tokens"), digits=0),
                     estimate_text(a.estimate("duration_s"), digits=1),
-                    num(load_act),
-                    DASH if a.cost_usd is None else f"${a.cost_usd:.4f}",
+                    load_act_text(a),
+                    "n/a (unpriced)" if a.cost_usd is None else f"${a.cost_usd:.4f}",
                 ]
             )
     lead = _lead_headers(several)
@@ -199,8 +220,8 @@ def oversight_table(runs: Sequence[RunData], arms: Sequence[list[ArmMetrics]]) -
             "review inspections",
             "tokens/attempt [95% CI]",
             "seconds/attempt [95% CI]",
-            "load:act",
-            "model cost",
+            "load:act (Σ reads/Σ writes)",
+            "agent model cost",
         ],
         rows,
         numeric=frozenset(range(len(lead), len(lead) + 8)),
@@ -284,6 +305,101 @@ def channels_table(runs: Sequence[RunData], arms: Sequence[list[ArmMetrics]]) ->
         rows,
         numeric=frozenset(range(len(lead) + 1, len(lead) + 10)),
     )
+
+
+def hazard_channels_table(
+    runs: Sequence[RunData], arms: Sequence[list[ArmMetrics]]
+) -> Table | None:
+    """Each channel against the hazard truth, beside its detections against the hidden tests."""
+    several = len(runs) > 1
+    rows = []
+    for run, run_arms in zip(runs, arms, strict=True):
+        for a in run_arms:
+            for name, h in sorted(a.hazard_channels.items()):
+                t = a.channels.get(name)
+                rows.append(
+                    [
+                        *_lead(run, a, several),
+                        name,
+                        str(h.inspections),
+                        str(h.detections + h.misses),
+                        str(h.detections),
+                        str(h.misses),
+                        str(h.false_alarms),
+                        pct(h.detection_rate),
+                        pct(h.false_alarm_rate),
+                        DASH if t is None else f"{t.detections}/{t.false_alarms}",
+                    ]
+                )
+    if not rows:
+        return None
+    lead = _lead_headers(several)
+    return Table(
+        [
+            *lead,
+            "channel",
+            "inspections adjudicated",
+            "with a hazard",
+            "hazard detections",
+            "hazard misses",
+            "flags without a hazard",
+            "hazard detection rate",
+            "false-alarm rate (hazards)",
+            "vs hidden tests: detections/false alarms",
+        ],
+        rows,
+        numeric=frozenset(range(len(lead) + 1, len(lead) + 9)),
+    )
+
+
+def review_spend_table(runs: Sequence[RunData], arms: Sequence[list[ArmMetrics]]) -> Table | None:
+    """What the review channel spent per arm: inspections, tokens, seconds, dollars, refusals."""
+    several = len(runs) > 1
+    rows = []
+    for run, run_arms in zip(runs, arms, strict=True):
+        for a in run_arms:
+            r = a.review
+            if not r.inspections and not r.refused:
+                continue
+            rows.append(
+                [
+                    *_lead(run, a, several),
+                    str(r.inspections),
+                    _known(f"{r.prompt_tokens + r.completion_tokens:,}", r.with_tokens, r),
+                    _known(f"{r.latency_s:.1f}", r.timed, r),
+                    _dollars(r.cost_usd, r.priced, r.inspections),
+                    str(r.refused),
+                ]
+            )
+    if not rows:
+        return None
+    lead = _lead_headers(several)
+    return Table(
+        [
+            *lead,
+            "review inspections",
+            "tokens (prompt + completion)",
+            "seconds",
+            "dollars at [prices]",
+            "escalations refused by the budget",
+        ],
+        rows,
+        numeric=frozenset(range(len(lead), len(lead) + 5)),
+    )
+
+
+def _known(value: str, known: int, r: ReviewSpend) -> str:
+    """A sum over the inspections where it is known, saying how many those are."""
+    if not known:
+        return "n/a (unknown)"
+    return value if known == r.inspections else f"≥ {value} ({known} of {r.inspections} known)"
+
+
+def _dollars(total: float, priced: int, inspections: int) -> str:
+    if not priced:
+        return "n/a (unpriced)"
+    text = f"${total:.4f}"
+    return text if priced == inspections else f"≥ {text} ({priced} of {inspections} priced)"
 
 
 def claims_table(claims: Sequence[RunClaims]) -> Table:

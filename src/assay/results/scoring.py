@@ -1,7 +1,9 @@
-"""How one channel inspection is scored against the hidden truth: the one definition.
+"""How one channel inspection is scored against each truth: the one definition.
 
-Metrics, queries and any later reader count detections, misses and false alarms through
-:func:`channel_score`, so a change of what counts as a catch happens in one place.
+Every inspection is scored twice: against the hidden tests (:func:`channel_score`) and
+against the hazard truth of the workspace it saw (:func:`hazard_score`: the hazard rules on
+its diff). Metrics, queries and any later reader count detections, misses and false alarms
+through these two, so a change of what counts as a catch happens in one place.
 """
 
 from __future__ import annotations
@@ -21,5 +23,19 @@ def channel_score(record: ChannelRecord) -> Score:
     flagged a passing one; ``correct_pass``: passed a passing one.
     """
     if record.truth_failed:
+        return "detection" if record.flag else "miss"
+    return "false_alarm" if record.flag else "correct_pass"
+
+
+def hazard_score(record: ChannelRecord) -> Score | None:
+    """Score one inspection against the hazard truth of the workspace it saw.
+
+    ``detection``: flagged a workspace with a hazard; ``miss``: passed one; ``false_alarm``:
+    flagged one without; ``correct_pass``: passed one without. None when the record was
+    not adjudicated (written before hazard truth existed).
+    """
+    if record.hazards is None:
+        return None
+    if record.hazards:
         return "detection" if record.flag else "miss"
     return "false_alarm" if record.flag else "correct_pass"

@@ -7,6 +7,7 @@
 - ``attempt``  — one attempt as a named pipeline (start → rounds → final truth → record);
 - ``rounds``   — an agent round, then inspection, channels and escalation, truth scoring;
 - ``channels`` — the condition's channels, escalation policy and retry feedback;
+- ``review_budget`` — the review budget per attempt and run, and the refusals it records;
 - ``truth``    — the hidden truth (the full gate, cached per workspace state);
 - ``workspace``— an attempt's fresh workspace and its gated toolbox (the agent's ``done``);
 - ``spec``     — an attempt's coordinates and its arm; ``quick`` — a manifest from flags;

@@ -25,10 +25,12 @@ from pathlib import Path
 
 from assay.agents.tools import load_act_ratio
 from assay.oversight.diff import inspection_for
+from assay.oversight.hazard_truth import Hit, hazard_truth
 from assay.oversight.protocol import Channel
 from assay.records.attempt import (
     AttemptRecord,
     EventRecord,
+    HazardHit,
     Tokens,
     VerdictSummary,
     events_file,
@@ -37,6 +39,7 @@ from assay.records.attempt import (
 from assay.records.canonical import dumps
 from assay.records.manifest import Manifest
 from assay.records.verdict import Verdict
+from assay.runner.review_budget import ReviewAccount
 from assay.runner.rounds import AttemptContext, Rounds, run_rounds
 from assay.runner.spec import Arm, AttemptSpec, attempt_key
 from assay.runner.truth import HiddenTruth
@@ -60,6 +63,7 @@ def run_attempt(
     scratch: Path,
     plan: Plan,
     stop: threading.Event,
+    review_account: ReviewAccount | None = None,
 ) -> AttemptRecord:
     """Run one attempt to its end and return its record (the caller appends it)."""
     started = _now()
@@ -75,16 +79,26 @@ def run_attempt(
             workspace=scratch / spec.attempt_id,
             plan=plan,
             stop=stop,
+            review_account=review_account,
         )
         played = run_rounds(ctx)
         final = final_truth(ctx, played)
-        diff = run.write_diff(
-            spec.attempt_id, inspection_for(spec.task, ctx.toolbox.ws.root).diff, spec.try_
+        inspection = inspection_for(spec.task, ctx.toolbox.ws.root)
+        diff = run.write_diff(spec.attempt_id, inspection.diff, spec.try_)
+        # Hazard truth of what the attempt leaves, whichever channels ran (solo included).
+        hazards = None if final is None else hazard_truth(inspection)
+        record = attempt_record(
+            ctx, played, final, diff=diff, started=started, t0=t0, hazards=hazards
         )
-        record = attempt_record(ctx, played, final, diff=diff, started=started, t0=t0)
         events.emit(
             "attempt_end",
-            {"outcome": record.outcome, "success": record.success, "shipped": record.shipped},
+            {
+                "outcome": record.outcome,
+                "success": record.success,
+                "shipped": record.shipped,
+                "shipped_success": record.shipped_success,
+                "shipped_hazard": record.shipped_hazard,
+            },
         )
         return record
     finally:
@@ -101,6 +115,7 @@ def start_attempt(
     workspace: Path,
     plan: Plan,
     stop: threading.Event,
+    review_account: ReviewAccount | None = None,
 ) -> AttemptContext:
     """Copy the task to a fresh workspace, give it gated tools and a hidden truth; say so."""
     task = spec.task
@@ -114,12 +129,13 @@ def start_attempt(
         manifest=manifest,
         channels=channels,
         toolbox=toolbox,
-        truth=HiddenTruth(task, toolbox.ws, plan, events),
+        truth=HiddenTruth(task, toolbox.ws, events),
         events=events,
         stop=stop,
         # A script may hold replies for one seed of a task (``TASK@sN``); else the task's.
         conversation=f"{key if key in arm.script_keys else task.id}/{spec.attempt_id}",
         rng=random.Random(spec.attempt_id),
+        review_account=review_account,
     )
     events.emit(
         "attempt_start",
@@ -148,10 +164,15 @@ def attempt_record(
     diff: str,
     started: str,
     t0: float,
+    hazards: list[Hit] | None = None,
 ) -> AttemptRecord:
-    """The attempt's record: what its rounds did, what the truth says, what it cost."""
+    """The attempt's record: what its rounds did, what both truths say, what it cost.
+
+    ``hazards`` is the hazard truth of the final workspace (None: not adjudicated).
+    """
     tally, stats = played.tally, ctx.toolbox.stats
     success = final is not None and final.passed
+    hits = None if hazards is None else [_hit(h) for h in hazards]
     return AttemptRecord(
         **attempt_key(ctx.spec, ctx.arm),
         outcome=played.outcome,
@@ -160,7 +181,11 @@ def attempt_record(
         escalations=played.escalations,
         shipped=played.shipped,
         success=success,
+        shipped_success=played.shipped and success,
         undetected_failure_shipped=played.shipped and not success,
+        hazards=hits,
+        shipped_hazard=None if hits is None else played.shipped and bool(hits),
+        refused_escalations=played.refused,
         verdict=VerdictSummary.of(final) if final is not None else None,
         channels=played.channels,
         oversight_cost=round(sum(r.cost for r in played.channels), 6),
@@ -185,6 +210,10 @@ def attempt_record(
         started_at=started,
         finished_at=_now(),
     )
+
+
+def _hit(h: Hit) -> HazardHit:
+    return HazardHit(rule=h.rule, path=h.path, line=h.line, declared=list(h.declared))
 
 
 def infrastructure_fault(spec: AttemptSpec, arm: Arm, run: RunDir, error: str) -> AttemptRecord:

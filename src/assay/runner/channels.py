@@ -4,7 +4,8 @@ The condition's automated channels inspect the workspace after each round; one o
 be ``public-tests``, the second of the three ways a round reaches the gate (public scope, as
 an interrupt channel rather than through the agent's own ``done``). When the escalation
 policy triggers, the costly channel (``review``) inspects too. Every inspection is then
-scored against the hidden truth of the workspace it saw (:mod:`assay.runner.truth`).
+scored against the hidden truth of the workspace it saw (:mod:`assay.runner.truth`) and
+against its hazard truth (:mod:`assay.oversight.hazard_truth`), and carries its spend.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import random
 from collections.abc import Callable, Mapping
 
 from assay.oversight.protocol import Channel, ChannelVerdict, Inspection
-from assay.records.attempt import ChannelRecord
+from assay.records.attempt import ChannelRecord, Tokens
 from assay.records.manifest import ConditionSpec
 from assay.records.outcome import Outcome
 from assay.store.rundir import EventLog
@@ -62,17 +63,24 @@ def should_escalate(
     return False
 
 
+def _tokens(v: ChannelVerdict) -> Tokens | None:
+    s = v.spend
+    return None if s is None else Tokens(prompt=s.prompt, completion=s.completion, cached=s.cached)
+
+
 def score_inspections(
     verdicts: list[ChannelVerdict],
     *,
     round_index: int,
     truth_failed: bool,
+    hazards: list[str],
     escalated_to: str | None,
     costs: Mapping[str, float],
     events: EventLog,
 ) -> list[ChannelRecord]:
-    """Record each inspection scored against the hidden truth; emit it as interrupt or pass.
+    """Record each inspection with both truths and its spend; emit it as interrupt or pass.
 
+    ``hazards`` is the hazard truth of the workspace the channels saw (rule ids);
     ``escalated_to`` names the escalation channel when it inspected in this round.
     """
     records = []
@@ -85,6 +93,10 @@ def score_inspections(
             findings=[f"{f.rule}: {f.message}" for f in v.findings][:20],
             truth_failed=truth_failed,
             escalation=escalated_to is not None and v.channel == escalated_to,
+            hazards=list(hazards),
+            latency_s=round(v.duration_s, 4),
+            tokens=_tokens(v),
+            cost_usd=None if v.spend is None else v.spend.cost_usd,
         )
         records.append(record)
         events.emit(
@@ -93,6 +105,7 @@ def score_inspections(
                 **record.model_dump(),
                 "feedback": v.feedback[:2000],
                 "duration_s": round(v.duration_s, 4),
+                "detail": v.detail,
             },
         )
     return records

@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 from assay.agents.config import LoopConfig
 from assay.errors import DiskFull, InputError
 from assay.models.fileio import validate
+from assay.models.pricing import PriceTable
+from assay.models.protocol import Model
 from assay.models.spec import load_model
 from assay.oversight.protocol import Channel
 from assay.oversight.registry import build_channel
@@ -45,6 +47,7 @@ from assay.runner.prepare import (
     task_list,
     to_run,
 )
+from assay.runner.review_budget import ReviewAccount
 from assay.runner.spec import Arm, AttemptSpec
 from assay.sandbox.isolation import Plan, plan_for
 from assay.sandbox.scratch import remove_orphans, run_scratch_prefix, scratch_dir
@@ -65,11 +68,22 @@ def _model_spec(spec: str, run: RunDir, tasks: list[Task]) -> str:
     return spec
 
 
+def price_table(manifest: Manifest) -> PriceTable | None:
+    """The manifest's ``[prices]`` as the price table every model of the run is priced by."""
+    if manifest.prices is None:
+        return None
+    models = {name: p.model_dump(exclude_none=True) for name, p in manifest.prices.items()}
+    return PriceTable.from_dict({"models": models}, "manifest: prices")
+
+
 def _arms(manifest: Manifest, run: RunDir, tasks: list[Task]) -> dict[str, Arm]:
     arms = {}
+    prices = price_table(manifest)
     for agent in manifest.agents:
         spec = _model_spec(agent.model, run, tasks)
-        model = load_model(spec, timeout_s=manifest.timeouts_or_default().call_s)
+        model = load_model(
+            spec, price_table=prices, timeout_s=manifest.timeouts_or_default().call_s
+        )
         script = getattr(model, "script", None)
         keys = frozenset(getattr(script, "tasks", {}) or {})
         cli = agent.kind.startswith("cli:")
@@ -106,15 +120,41 @@ def _channels(manifest: Manifest, run: RunDir, tasks: list[Task], plan: Plan) ->
         else:
             review_model = load_model(
                 _model_spec(manifest.review.model, run, tasks),
+                price_table=price_table(manifest),
                 timeout_s=manifest.timeouts_or_default().call_s,
             )
+    _check_budget(manifest, review_model)
     out: dict[str, Channel] = {}
     for name in sorted(names):
         key = "review" if name == "review:human" else name
-        out[key] = build_channel(
-            name, cost=manifest.costs.get(key, 0.0), review_model=review_model, plan=plan
-        )
+        out[key] = build_channel(name, cost=manifest.costs.get(key, 0.0), review_model=review_model)
     return out
+
+
+def _check_budget(manifest: Manifest, review_model: Model | None) -> None:
+    """A dollar or token review limit must be one a review can be counted against."""
+    budget = manifest.review_budget
+    if budget is None:
+        return
+    prices = price_table(manifest)
+    for scope, limits in (("attempt", budget.attempt), ("run", budget.run)):
+        if limits is None or (limits.usd is None and limits.tokens is None):
+            continue
+        if review_model is None:
+            raise InputError.single(
+                "manifest",
+                f"review_budget.{scope}",
+                "dollar and token limits need a model reviewer (a person spends neither)",
+                "limit the reviews by count (reviews) or by cost",
+            )
+        name = review_model.name
+        if limits.usd is not None and (prices is None or prices.price(name) is None):
+            raise InputError.single(
+                "manifest",
+                f"review_budget.{scope}.usd",
+                f"the reviewer model {name!r} has no price, so its dollars are unknown",
+                f'price it in the manifest: [prices."{name}"] with input and output',
+            )
 
 
 def _validate(manifest: Manifest, tasks: list[Task], plan: Plan) -> None:
@@ -220,6 +260,8 @@ def _run(
         plan=plan,
         stop=threading.Event(),
         show_progress=show_progress,
+        # Every try recorded so far has spent from the run's review budget.
+        review_account=ReviewAccount(manifest.review_budget, run.attempts()),
     )
     run.write_summary()
 
@@ -234,6 +276,7 @@ def _execute(
     plan: Plan,
     stop: threading.Event,
     show_progress: bool,
+    review_account: ReviewAccount | None = None,
 ) -> None:
     """Run ``todo`` concurrently, appending each record as its attempt finishes."""
     counts: Counter[str] = Counter()
@@ -254,6 +297,7 @@ def _execute(
                 scratch=scratch,
                 plan=plan,
                 stop=stop,
+                review_account=review_account,
             )
 
             def finish(fut: Future[AttemptRecord], spec: AttemptSpec) -> None:

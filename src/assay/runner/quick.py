@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from assay.errors import InputError
 from assay.records.manifest import Manifest, manifest_from_dict
 
 # Channels and retries of the standard conditions, as in the bundled demo.
@@ -24,13 +25,21 @@ STANDARD_CONDITIONS: dict[str, dict[str, object]] = {
 def quick_manifest(
     *, suite: str, agent: str, model: str, conditions: list[str], seeds: int
 ) -> Manifest:
-    """A manifest for one suite, one agent and model, and standard conditions."""
-    conds: list[dict[str, object]] = []
-    for c in conditions:
-        if c not in STANDARD_CONDITIONS:
-            conds.append({"id": c})  # validated below; unknown ids have no channels
-        else:
-            conds.append(STANDARD_CONDITIONS[c])
+    """A manifest for one suite, one agent and model, and standard conditions.
+
+    A condition id that is not a standard one is bad input (a typo would otherwise run a
+    condition without channels under the mistyped name).
+    """
+    unknown = [c for c in conditions if c not in STANDARD_CONDITIONS]
+    if unknown:
+        raise InputError.single(
+            "command line",
+            "--conditions",
+            f"unknown condition ids {unknown}",
+            f"use ids among {', '.join(STANDARD_CONDITIONS)} (comma-separated), or write a"
+            " manifest with conditions of your own",
+        )
+    conds = [STANDARD_CONDITIONS[c] for c in conditions]
     raw = {
         # One folder name whatever the suite's path: the run goes to runs/NAME-STAMP.
         "name": re.sub(r"[^A-Za-z0-9_.-]", "-", f"quick-{Path(suite).name or 'suite'}")[:100],

@@ -1,11 +1,13 @@
 """The rounds of one attempt: the agent works, the condition's channels oversee, it retries.
 
 A round is one run of the agent (:func:`agent_round`). After it, the condition's channels
-inspect the workspace and, when its escalation policy triggers, the costly review channel
-does too (:func:`oversee_round`); every inspection is scored against the hidden truth. A
-flag interrupts: the agent retries with the channels' feedback while retries remain
-(:func:`retry_prompt`). The result *ships* when a round ends with the agent's ``done`` and
-no channel flagging it.
+inspect the workspace and, when its escalation policy triggers (and the review budget allows),
+the costly review channel does too (:func:`oversee_round`); every inspection is scored
+against the hidden truth and the hazard truth. A flag interrupts: the agent retries with the
+channels' feedback while retries remain (:func:`retry_prompt`). The result *ships* when a
+round ends with the agent's ``done`` (outcome ``completed``) and no channel consulted in that
+round flagging it; an attempt that ends any other way (stagnated, out of budget or retries,
+faulted, interrupted) ships nothing.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from assay.agents.loop import AgentResult
 from assay.agents.tools import Toolbox
 from assay.models.retry import TryReport, call_scope
 from assay.oversight.diff import inspection_for
+from assay.oversight.hazard_truth import hazard_rules, hazard_truth
 from assay.oversight.protocol import Channel, ChannelVerdict, Inspection
-from assay.records.attempt import ChannelRecord
+from assay.records.attempt import ChannelRecord, RefusedEscalation
 from assay.records.audit import AUDIT_DRAW
 from assay.records.manifest import Manifest
 from assay.records.outcome import Outcome
@@ -33,6 +36,7 @@ from assay.runner.channels import (
     score_inspections,
     should_escalate,
 )
+from assay.runner.review_budget import ReviewAccount
 from assay.runner.spec import Arm, AttemptSpec
 from assay.runner.truth import HiddenTruth
 from assay.store.rundir import EventLog
@@ -77,6 +81,8 @@ class AttemptContext:
     """The model conversation of the attempt (a scripted model keys its replies on it)."""
     rng: random.Random
     """The attempt's seeded draws (sampled escalation)."""
+    review_account: ReviewAccount | None = None
+    """The run's review budget and spend; None: escalations are never refused."""
 
 
 @dataclass
@@ -89,7 +95,8 @@ class Tally:
     completion: int = 0
     cached: int = 0
     cost: float | None = 0.0
-    """None once one round's cost is unknown: an unpriced call makes the total unknown."""
+    """None once one round's cost is unknown: an unpriced or faulted call makes the total
+    unknown (the agent reports None for such a round)."""
     model_time: float = 0.0
     verify_time: float = 0.0
     pass_reasons: list[list[str]] = field(default_factory=list)
@@ -121,6 +128,8 @@ class Rounds:
     escalations: int = 0
     flagged_rounds: int = 0
     """Rounds a channel flagged or the agent did not finish (``repeated_failure`` counts them)."""
+    refused: list[RefusedEscalation] = field(default_factory=list)
+    """Escalations the review budget refused."""
     shipped: bool = False
     outcome: Outcome = "budget"
     """The agent's outcome in the last round."""
@@ -217,7 +226,12 @@ def oversee_round(ctx: AttemptContext, played: Rounds) -> list[ChannelVerdict]:
     if any(v.flag for v in verdicts) or played.outcome != "completed":
         played.flagged_rounds += 1
     escalated_to = escalate(ctx, played, inspection, verdicts)
-    score_against_truth(ctx, played, verdicts, escalated_to)
+    hazards = hazard_rules(hazard_truth(inspection))
+    scored = score_against_truth(ctx, played, verdicts, escalated_to, hazards)
+    if ctx.review_account is not None:
+        for record in scored:
+            if record.escalation:
+                ctx.review_account.settle(record)
     return verdicts
 
 
@@ -226,7 +240,8 @@ def escalate(
 ) -> str | None:
     """Consult the costly channel when the policy triggers (its verdict joins ``verdicts``).
 
-    Returns the channel consulted, or None.
+    Returns the channel consulted, or None (not triggered, or refused by the review budget:
+    the refusal is recorded and the round goes on with the automated verdicts).
     """
     cond = ctx.spec.condition
 
@@ -237,23 +252,41 @@ def escalate(
         cond, verdicts, played.flagged_rounds, ctx.rng, on_draw=drawn
     ):
         return None
+    if ctx.review_account is not None:
+        refused = ctx.review_account.ask(
+            played.channels,
+            channel=cond.escalate_to,
+            round_index=played.rounds - 1,
+            cost=ctx.manifest.costs.get(cond.escalate_to, 0.0),
+        )
+        if refused is not None:
+            played.refused.append(refused)
+            ctx.events.emit("escalation_refused", refused.model_dump())
+            return None
     played.escalations += 1
     verdicts.append(ctx.channels[cond.escalate_to].inspect(inspection))
     return cond.escalate_to
 
 
 def score_against_truth(
-    ctx: AttemptContext, played: Rounds, verdicts: list[ChannelVerdict], escalated_to: str | None
-) -> None:
-    """Score the round's inspections against the hidden truth of the workspace they saw."""
-    played.channels += score_inspections(
+    ctx: AttemptContext,
+    played: Rounds,
+    verdicts: list[ChannelVerdict],
+    escalated_to: str | None,
+    hazards: list[str],
+) -> list[ChannelRecord]:
+    """Score the round's inspections against the hidden and hazard truths of their workspace."""
+    scored = score_inspections(
         verdicts,
         round_index=played.rounds - 1,
         truth_failed=not ctx.truth().passed,
+        hazards=hazards,
         escalated_to=escalated_to,
         costs=ctx.manifest.costs,
         events=ctx.events,
     )
+    played.channels += scored
+    return scored
 
 
 def retry_prompt(ctx: AttemptContext, played: Rounds, verdicts: list[ChannelVerdict]) -> str:

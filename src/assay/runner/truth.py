@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from assay.agents.workspace import Workspace
 from assay.records.verdict import Verdict
-from assay.sandbox.isolation import Plan
 from assay.store.rundir import EventLog
 from assay.tasks.load import Task
 from assay.verify.gate import verify
@@ -18,15 +17,15 @@ from assay.verify.gate import verify
 class HiddenTruth:
     """The full gate on the workspace, cached by its fingerprint (each state is gated once)."""
 
-    def __init__(self, task: Task, ws: Workspace, plan: Plan, events: EventLog) -> None:
-        self.task, self.ws, self.plan, self.events = task, ws, plan, events
+    def __init__(self, task: Task, ws: Workspace, events: EventLog) -> None:
+        self.task, self.ws, self.events = task, ws, events
         self._cache: dict[str, Verdict] = {}
 
     def __call__(self) -> Verdict:
         """The full verdict on the workspace as it is now (emitted the first time it runs)."""
         fp = self.ws.fingerprint()
         if fp not in self._cache:
-            verdict = verify(self.task, self.ws.root, plan=self.plan)
+            verdict = verify(self.task, self.ws.root)
             self.events.emit(
                 "verification",
                 {"scope": "all", "verdict": verdict.model_dump(mode="json", by_alias=True)},

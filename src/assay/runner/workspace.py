@@ -20,13 +20,13 @@ def fresh_workspace(task: Task, dest: Path) -> Path:
     return dest
 
 
-def agent_gate(task: Task, workspace: Path, *, plan: Plan) -> Callable[[], Verdict]:
+def agent_gate(task: Task, workspace: Path) -> Callable[[], Verdict]:
     """The gate as the agent reaches it: its ``done`` and end-of-pass probe, public tests only.
 
     The first of the three ways a round reaches the gate; the hidden tests never run here,
     so nothing the agent is told can leak them.
     """
-    return lambda: verify(task, workspace, scope="public", plan=plan)
+    return lambda: verify(task, workspace, scope="public")
 
 
 def gated_toolbox(task: Task, workspace: Path, *, plan: Plan, elide_passing: bool) -> Toolbox:
@@ -35,6 +35,6 @@ def gated_toolbox(task: Task, workspace: Path, *, plan: Plan, elide_passing: boo
         task,
         Workspace(workspace, task.is_protected),
         plan=plan,
-        verify_public=agent_gate(task, workspace, plan=plan),
+        verify_public=agent_gate(task, workspace),
         elide_passing=elide_passing,
     )

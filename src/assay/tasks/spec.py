@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -18,6 +19,12 @@ HazardKind = Literal[
     "spec_gap",
     "other",
 ]
+
+
+_SPEC = r"\s*(==|>=|<=|~=|!=|<|>)\s*[A-Za-z0-9.*+!-]+\s*"
+_REQUIREMENT = re.compile(
+    rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,99}}(\[[A-Za-z0-9,._-]+\])?({_SPEC}(,{_SPEC})*)?"
+)
 
 
 class _Strict(BaseModel):
@@ -67,6 +74,21 @@ class VerifySpec(_Strict):
     """Wall-clock limit for one run; the whole process group is killed when it expires."""
     memory_mb: int = Field(default=1024, ge=64, le=65536)
     """Address-space limit for the test process."""
+    dependencies: list[str] = Field(default_factory=list, max_length=32)
+    """Packages the candidate's code may import besides the standard library (pytest tasks):
+    a name with optional version specifiers each (``"numpy>=1.26"``), installed once per
+    machine as wheels and shown read-only to the candidate's sandbox."""
+
+    @field_validator("dependencies")
+    @classmethod
+    def _requirements(cls, value: list[str]) -> list[str]:
+        for req in value:
+            if not _REQUIREMENT.fullmatch(req):
+                raise ValueError(
+                    f"{req!r} is not a package name with optional version specifiers "
+                    "(e.g. 'numpy>=1.26'; URLs and markers are not accepted)"
+                )
+        return value
 
     @field_validator("hidden_tests")
     @classmethod

@@ -32,6 +32,11 @@ _SYSTEM_DIRS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 _ETC_FILES = ("/etc/ld.so.cache", "/etc/localtime", "/etc/passwd", "/etc/group")
 
 
+SANDBOX_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+"""bubblewrap's own environment: it is the sandbox's pid 1, whose /proc environ the
+candidate's uid can read, so it must not inherit the caller's (API keys live there)."""
+
+
 class SlotError(RuntimeError):
     """The slot could not be started (no bubblewrap, no system interpreter, a failed probe)."""
 
@@ -44,18 +49,27 @@ def system_python() -> str:
     raise SlotError("no system Python 3 under /usr/bin")
 
 
-def runtime_dir() -> Path:
-    """A private read-only folder holding only the sandbox runtime (two stdlib-only files)."""
-    folder = Path(tempfile.mkdtemp(prefix="assay-fnrt-", dir=os.environ.get("ASSAY_TMPDIR")))
-    for name in _RUNTIME_FILES:
-        shutil.copyfile(_HERE / name, folder / name)
+def runtime_dir(here: Path = _HERE, names: tuple[str, ...] = _RUNTIME_FILES) -> Path:
+    """A private read-only folder holding only a sandbox runtime (stdlib-only files)."""
+    folder = Path(tempfile.mkdtemp(prefix="assay-rt-", dir=os.environ.get("ASSAY_TMPDIR")))
+    for name in names:
+        shutil.copyfile(here / name, folder / name)
         os.chmod(folder / name, 0o444)
     os.chmod(folder, 0o555)
     return folder
 
 
-def sandbox_argv(bwrap: str, runtime: Path) -> list[str]:
-    """Bubblewrap around the server: system files, a private /tmp, the runtime, nothing else."""
+_BOOT = "import sys; sys.path[:0] = ['/rt']; import sandbox_server; sandbox_server.serve()"
+
+
+def sandbox_argv(
+    bwrap: str, runtime: Path, boot: str = _BOOT, readonly: tuple[Path, ...] = ()
+) -> list[str]:
+    """Bubblewrap around a server: system files, a private /tmp, the runtime, nothing else.
+
+    ``readonly`` folders are shown read-only at their own paths; bubblewrap runs as the
+    sandbox's uid, so that uid must be able to reach them.
+    """
     argv = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
     argv += ["--ro-bind", "/usr", "/usr"]
     for d in _SYSTEM_DIRS:
@@ -67,10 +81,11 @@ def sandbox_argv(bwrap: str, runtime: Path) -> list[str]:
         argv += ["--ro-bind-try", f, f]
     argv += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/dev/shm", "--tmpfs", "/tmp"]
     argv += ["--ro-bind", str(runtime), "/rt", "--chdir", "/tmp"]
+    for folder in readonly:
+        argv += ["--ro-bind", str(folder), str(folder)]
     env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp", "TMPDIR": "/tmp"}
     for k, v in env.items():
         argv += ["--setenv", k, v]
-    boot = "import sys; sys.path[:0] = ['/rt']; import sandbox_server; sandbox_server.serve()"
     return [*argv, "--", system_python(), "-I", "-S", "-B", "-c", boot]
 
 
@@ -182,6 +197,7 @@ class Slot:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
             cwd="/",
+            env=SANDBOX_ENV,
             preexec_fn=lambda: apply(limits, drop_uid=uid is not None, uid=uid or 0),  # noqa: PLW1509
         )
         assert self.proc.stdout is not None
