@@ -8,7 +8,10 @@ record fields (hazards, shipped success, channel spend), a faulted attempt's unk
 (null, not 0.0), utility over shipped success, and the demo's claims on shipped success;
 and for the two-process gate (issue 20): the public-tests channel's feedback quotes the
 test process's failure excerpt, so the prompt tokens of word-tally's seed-3 retries under
-``auto`` and ``escalate`` changed (544 fewer per arm); no outcome, verdict or other number did.
+``auto`` and ``escalate`` changed (544 fewer per arm); no outcome, verdict or other number did;
+and for claim budgets (issue 12, part B): the demo's claims declare transport and
+audit-distortion budgets of 0.05 each, which raise the bar their bound must clear, so
+``escalate-beats-solo``'s p_claim changed (still fail_closed, insufficient_evidence).
 
 To regenerate it after a change that is meant to change the demo's numbers::
 
