@@ -144,13 +144,7 @@ RUN_COLUMNS: dict[str, str] = {
 def _attempt_row(run: RunData, r: AttemptRecord) -> dict[str, Any]:
     v = r.verdict
     return {
-        "run": run.label,
-        "attempt_id": r.attempt_id,
-        "task_id": r.task_id,
-        "agent_id": r.agent_id,
-        "model": r.model,
-        "condition": r.condition,
-        "seed": r.seed,
+        **_key(run, r),
         "outcome": r.outcome,
         "success": r.success,
         "shipped": r.shipped,
