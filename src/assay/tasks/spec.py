@@ -75,7 +75,7 @@ class VerifySpec(_Strict):
     memory_mb: int = Field(default=1024, ge=64, le=65536)
     """Address-space limit for the test process."""
     dependencies: list[str] = Field(default_factory=list, max_length=32)
-    """Packages the candidate's code may import besides the standard library (pytest tasks):
+    """Packages the candidate's code may import besides the standard library:
     a name with optional version specifiers each (``"numpy>=1.26"``), installed once per
     machine as wheels and shown read-only to the candidate's sandbox."""
 

@@ -123,9 +123,47 @@ def test_requirements_are_names_and_versions_only(tmp_path, bad):
 
 
 def test_the_cache_is_keyed_and_reused(tmp_path, offline_deps):
-    from assay.verify.remote.deps import site_for
+    from assay.verify.deps import site_for
 
     first = site_for(["numpy==2.4.6"])
     assert first is not None and site_for(["numpy==2.4.6"]) == first
     assert os.stat(first).st_mode & 0o777 == 0o755
     assert site_for([]) is None
+
+
+def test_a_function_task_gets_its_dependencies_too(tmp_path, offline_deps):
+    import json as _json
+
+    from assay.verify.deps import site_for
+    from assay.verify.function.check import refresh_expected
+    from assay.verify.function.executor import FunctionPool
+
+    root = tmp_path / "np-fn"
+    for sub in ("workspace", "tests", "solution"):
+        (root / sub).mkdir(parents=True)
+    (root / "task.toml").write_text(
+        'id = "np-fn"\ntitle = "t"\nprotected = ["test_*.py"]\n\n[verify]\nrunner = "function"\n'
+        'public_tests = ["test_solution.py"]\nrepeats = 1\ndependencies = ["numpy==2.4.6"]\n\n'
+        '[verify.function]\nentry_point = "norm"\n'
+    )
+    (root / "PROMPT.md").write_text("Write it.\n")
+    (root / "workspace/solution.py").write_text("def norm(xs):\n    raise NotImplementedError\n")
+    (root / "workspace/test_solution.py").write_text("def test_nothing():\n    pass\n")
+    reference = "import numpy as np\n\ndef norm(xs):\n    return float(np.linalg.norm(np.asarray(xs, dtype=float)))\n"
+    (root / "solution/solution.py").write_text(reference)
+    inputs = {"schema": "assay.function-inputs.v1", "base": [[[3, 4]], [[1, 2, 2]]], "plus": []}
+    (root / "tests/inputs.json").write_text(_json.dumps(inputs))
+    task = load_task(root)
+    with FunctionPool(workers=1, deps=site_for(task.spec.verify.dependencies)) as pool:
+        assert refresh_expected(task, pool) == ""
+    expected = _json.loads((root / "tests/expected.json").read_text())
+    assert len(expected["base"]) == 2  # the reference (importing numpy) answered every input
+    ws = tmp_path / "ws"
+    shutil.copytree(root / "workspace", ws)
+    (ws / "solution.py").write_text(reference)
+    v = verify(task, ws)
+    assert v.passed, v.failure_excerpt
+    (ws / "solution.py").write_text(
+        "import numpy as np\n\ndef norm(xs):\n    return float(np.sum(xs))\n"
+    )
+    assert not verify(task, ws).passed  # numpy imports fine; the answer is just wrong

@@ -167,12 +167,16 @@ class _Worker(threading.Thread):
 class FunctionPool:
     """Sandbox slots that run jobs in parallel; use as a context manager."""
 
-    def __init__(self, workers: int | None = None, memory_ceiling_mb: int = 4096) -> None:
+    def __init__(
+        self, workers: int | None = None, memory_ceiling_mb: int = 4096, deps: Path | None = None
+    ) -> None:
         self.workers = max(1, workers or 2 * (os.cpu_count() or 1))
         self.limits = Limits(cpu_s=10**6, memory_mb=memory_ceiling_mb, nproc=256, nofile=256)
         self._threads: list[_Worker] = []
         self._items: queue.Queue[_Item] = queue.Queue()
         self._runtime: Path | None = None
+        self.deps = deps
+        """A task's installed dependencies, shown to every slot (None: standard library only)."""
         self.dumpable = True
 
     def __enter__(self) -> FunctionPool:
@@ -195,7 +199,8 @@ class FunctionPool:
         uids += [None] * (self.workers - len(uids))
         self._runtime = runtime_dir()
         for uid in uids:
-            self._threads.append(_Worker(Slot(bwrap, self._runtime, uid, self.limits), self._items))
+            slot = Slot(bwrap, self._runtime, uid, self.limits, self.deps)
+            self._threads.append(_Worker(slot, self._items))
         for t in self._threads:
             t.start()
         for t in self._threads:
@@ -243,19 +248,18 @@ class FunctionPool:
         return [done[i] for i in range(len(jobs))]
 
 
-_shared: FunctionPool | None = None
+_shared: dict[Path | None, FunctionPool] = {}
 _shared_lock = threading.Lock()
 
 
-def shared_pool() -> FunctionPool:
-    """The process-wide pool (started on first use, closed at exit)."""
-    global _shared  # noqa: PLW0603 - one pool per process, started lazily
+def shared_pool(deps: Path | None = None) -> FunctionPool:
+    """The process-wide pool for tasks with these dependencies (started on first use)."""
     with _shared_lock:
-        if _shared is None:
+        if deps not in _shared:
             import atexit
 
-            pool = FunctionPool()
+            pool = FunctionPool(deps=deps)
             pool.start()
             atexit.register(pool.close)
-            _shared = pool
-        return _shared
+            _shared[deps] = pool
+        return _shared[deps]

@@ -28,6 +28,7 @@ from assay.records.verdict import (
 )
 from assay.tasks.load import Task
 from assay.tasks.spec import FunctionSpec
+from assay.verify import deps
 from assay.verify.function import wire
 from assay.verify.function.compare import Judge
 from assay.verify.function.data import (
@@ -210,8 +211,8 @@ def verify_function(
         runs = [Run([Answer("missing", detail=why)] * total, why) for _ in range(n)]
         return _verdict(task, spec, hidden, runs, pool, ws, strict_protected, start)
     try:
-        pool = pool or shared_pool()
-    except SlotError as exc:
+        pool = pool or shared_pool(deps.site_for(v.dependencies))
+    except (SlotError, deps.DependencyError) as exc:
         # Never a weaker path: without the sandbox the candidate is not run at all.
         why = f"the sandbox server was lost: function sandbox unavailable ({exc})"
         runs = [Run([Answer("missing", detail=why)] * total, why, [why]) for _ in range(n)]

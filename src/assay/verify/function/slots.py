@@ -181,8 +181,17 @@ class _Frames:
 class Slot:
     """A fork server in its sandbox; start, run and stop it from one thread only."""
 
-    def __init__(self, bwrap: str, runtime: Path, uid: int | None, server_limits: Limits) -> None:
+    def __init__(
+        self,
+        bwrap: str,
+        runtime: Path,
+        uid: int | None,
+        server_limits: Limits,
+        deps: Path | None = None,
+    ) -> None:
         self.bwrap, self.runtime, self.uid, self.limits = bwrap, runtime, uid, server_limits
+        self.deps = deps
+        """A task's installed dependencies: read-only, on the server's path."""
         self.proc: subprocess.Popen[bytes] | None = None
         self.frames: _Frames | None = None
         self.dumpable = True
@@ -191,7 +200,7 @@ class Slot:
         """Start the server and read its hello (raise :class:`SlotError` on failure)."""
         uid, limits = self.uid, self.limits
         self.proc = subprocess.Popen(
-            sandbox_argv(self.bwrap, self.runtime),
+            self._argv(),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -210,6 +219,16 @@ class Slot:
             self.stop()
             raise SlotError("the function sandbox did not start (is bubblewrap usable here?)")
         self.dumpable = bool(json.loads(hello[1]).get("dumpable", True))
+
+    def _argv(self) -> list[str]:
+        if self.deps is None:
+            return sandbox_argv(self.bwrap, self.runtime)
+        boot = _BOOT.replace(
+            "import sandbox_server",
+            f"sys.path.append({str(self.deps)!r}); import sandbox_server",
+            1,
+        )
+        return sandbox_argv(self.bwrap, self.runtime, boot, readonly=(self.deps,))
 
     def stop(self) -> None:
         """Kill the server and every process below it (its whole sandbox)."""

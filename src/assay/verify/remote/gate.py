@@ -29,8 +29,9 @@ from assay.sandbox.process import read_clipped
 from assay.sandbox.scratch import scratch_dir
 from assay.tasks.check import reference_workspace
 from assay.tasks.load import Task
+from assay.verify import deps
 from assay.verify.decision import EXCERPT, OUTCOMES, RunEvidence, Staging, Suite, decide
-from assay.verify.remote import deps, sandbox, staging, tester
+from assay.verify.remote import sandbox, staging, tester
 from assay.verify.remote.staging import HIDDEN_DIR, OverQuota
 
 REPORT_CAP = 16 * 1024 * 1024
