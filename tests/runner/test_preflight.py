@@ -83,13 +83,6 @@ def test_run_stores_its_preflight_and_warns_of_a_claim_it_can_never_support(
     assert skipped.returncode == 0 and not (tmp_path / "s" / "preflight.json").exists()
 
 
-def test_the_preflight_knows_the_same_binary_metrics_as_the_results() -> None:
-    from assay.results.metrics import BINARY
-    from assay.runner.preflight import BINARY_METRICS
-
-    assert BINARY_METRICS == BINARY
-
-
 def test_smallest_effect_is_what_the_gate_supports() -> None:
     spec = ClaimSpec(id="c", metric="success", treatment="B", control="A")
     assert paired_feasibility(spec, 5, 3, binary=True).smallest_effect is None  # sign test

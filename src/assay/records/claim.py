@@ -63,6 +63,12 @@ def _unset(value: object) -> bool:
     return value is None or value in ((), [])
 
 
+BINARY_METRICS = frozenset(
+    {"success", "shipped", "shipped_success", "shipped_failure", "shipped_hazard", "escalated"}
+)
+"""The per-attempt metrics that are 0/1 (one definition: the results and the preflight)."""
+
+
 class ClaimWhere(BaseModel):
     """Which attempts a claim is decided on; every field given must match (empty: any).
 

@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from assay.records.attempt import MUTATION_TOOLS, ORIENTATION_TOOLS, AttemptRecord
+from assay.records.claim import BINARY_METRICS
 from assay.records.manifest import UtilitySpec
 from assay.results.scoring import Score, channel_score, hazard_score
 from assay.stats.proportions import wilson
@@ -48,9 +49,7 @@ METRICS: dict[str, str] = {
 }
 """Per-attempt metrics: names usable in tables, in claims and in queries."""
 
-BINARY = frozenset(
-    {"success", "shipped", "shipped_success", "shipped_failure", "shipped_hazard", "escalated"}
-)
+BINARY = BINARY_METRICS
 
 
 def attempt_values(r: AttemptRecord, utility: UtilitySpec) -> dict[str, float]:

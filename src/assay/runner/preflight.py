@@ -25,7 +25,7 @@ from typing import Final
 from assay.claims.family import expand
 from assay.claims.feasibility import Feasibility, paired_feasibility, replicate_feasibility
 from assay.errors import InputError
-from assay.records.claim import ClaimSpec, PerDimension
+from assay.records.claim import BINARY_METRICS, ClaimSpec, PerDimension
 from assay.records.manifest import Manifest
 from assay.records.preflight import ClaimPlan, PreflightCheck, PreflightRecord
 from assay.records.tasks import SuiteEntry
@@ -35,8 +35,6 @@ DISK_BASE_MB: Final = 100
 DISK_PER_ATTEMPT_MB: Final = 2
 """Free space asked for: a floor plus a generous allowance per attempt (events, diffs)."""
 PING_TIMEOUT_S: Final = 20.0
-BINARY_METRICS: Final = frozenset({"success", "shipped", "shipped_failure", "escalated"})
-"""The 0/1 metrics (``results.metrics.BINARY``, a floor above: a test keeps the two equal)."""
 
 
 def check_tasks(tasks: Sequence[Task]) -> list[PreflightCheck]:
