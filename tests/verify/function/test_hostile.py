@@ -136,27 +136,48 @@ def test_early_exits_fail(add_task, candidate, fn_pool, body):
 
 
 @pytest.mark.parametrize(
-    "body",
+    "attack",
     [
-        "import os, signal\ndef add(a, b):\n    os.kill(os.getppid(), signal.SIGSTOP)\n"
-        "    return a + b\n",
-        "import os, signal\ndef add(a, b):\n    os.kill(os.getppid(), signal.SIGKILL)\n"
-        "    return a + b\n",
-        "import os, signal\ndef add(a, b):\n    os.kill(-1, signal.SIGKILL)\n    return a + b\n",
-        "import os, signal\ndef add(a, b):\n    os.kill(1, signal.SIGSTOP)\n    return a - b\n",
+        "os.kill(os.getppid(), signal.SIGSTOP)",
+        "os.kill(os.getppid(), signal.SIGKILL)",
+        "os.kill(-1, signal.SIGKILL)",
+        "os.kill(1, signal.SIGSTOP)",
     ],
-    ids=["stop-server", "kill-server", "kill-all", "stop-init-is-inert"],
+    ids=["stop-server", "kill-server", "kill-all", "stop-init"],
 )
-def test_stopping_or_killing_the_server_fails_only_this_candidate(
-    add_task, candidate, fn_pool, body
-):
+def test_the_server_is_out_of_the_candidates_reach(add_task, candidate, fn_pool, attack):
+    # A correct candidate that first attacks its server (or everything it can signal).
+    body = (
+        "import os, signal\ndef add(a, b):\n    try:\n"
+        f"        {attack}\n    except OSError:\n        pass\n    return a + b\n"
+    )
     start = time.monotonic()
     v = _verdict(add_task, candidate, fn_pool, body)
-    assert not v.passed
+    if fn_pool.uid_per_slot:
+        # The child runs as the slot's uid and its server as root: every signal is refused
+        # (or reaches only the child itself), so the honest answer stands.
+        assert v.passed, v.reasons
+    else:
+        # Without a uid of its own the child can stop or kill its server: that fails only
+        # this candidate.
+        assert not v.passed or attack.startswith("os.kill(1")
     assert time.monotonic() - start < 30
-    # Every slot recovers: the next verifications of a correct candidate pass.
+    # Every slot still serves: the next verifications of a correct candidate pass.
     for _ in range(fn_pool.workers):
         assert _verdict(add_task, candidate, fn_pool, GOOD_ADD).passed
+
+
+def test_a_child_never_shares_its_servers_uid(add_task, candidate, fn_pool):
+    body = (
+        "import os\ndef add(a, b):\n"
+        "    status = open(f'/proc/{os.getppid()}/status').read().split('Uid:')[1].split()[0]\n"
+        "    if os.getuid() == int(status) or os.getuid() == 0:\n        return a + b\n"
+        "    return a - b if a == b == 0 else a + b + 1\n"
+    )
+    if not fn_pool.uid_per_slot:
+        pytest.skip("no uid of its own per slot here (not root)")
+    # Correct only when the child shares its server's uid, or runs as root: must fail.
+    assert not _verdict(add_task, candidate, fn_pool, body).passed
 
 
 def test_fork_bomb_is_bounded_and_cleaned_up(add_task, candidate, fn_pool):

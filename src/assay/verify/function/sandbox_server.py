@@ -101,16 +101,31 @@ def _call_all(fd: int, fn: Any, inputs: list[Any], not_none: bool) -> None:
         _line(fd, f'{{"i":{i},"t":{spent!r},"v":{text}}}')
 
 
+def _drop(uid_text: str | None, nproc: int) -> None:
+    """Become the slot's uid (when the server is root) before any candidate code; or die."""
+    if uid_text is None:
+        return
+    uid = int(uid_text)
+    resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+    if os.getresuid() != (uid, uid, uid) or os.getresgid() != (uid, uid, uid):
+        os._exit(4)  # never run a candidate as anything but the slot's uid
+
+
 def _child(job: dict[str, Any], fd: int) -> None:
     """Run one job in the forked child; never returns."""
     code = 0
     try:
+        _drop(os.environ.get("ASSAY_CHILD_UID"), 256)
         os.setsid()
         os.dup2(fd, 3)
         null = os.open("/dev/null", os.O_RDWR)
         for target in (0, 1, 2):
             os.dup2(null, target)
         os.closerange(4, 1 << 16)
+        os.mkdir(RUN_DIR, 0o700)  # the child's own, as its uid
         os.chdir(RUN_DIR)
         os.environ.update({"TMPDIR": "/tmp", "HOME": "/tmp"})
         _limits(job["limits"])
@@ -224,7 +239,6 @@ def serve() -> None:
             return
         job = json.loads(read_exact(0, struct.unpack(">I", head)[0]))
         _empty_tmp()
-        os.mkdir(RUN_DIR, 0o700)
         rfd, wfd = os.pipe()
         pid = os.fork()
         if pid == 0:

@@ -62,15 +62,40 @@ def runtime_dir(here: Path = _HERE, names: tuple[str, ...] = _RUNTIME_FILES) -> 
 _BOOT = "import sys; sys.path[:0] = ['/rt']; import sandbox_server; sandbox_server.serve()"
 
 
+DEPS_MOUNT = "/deps"
+"""Where a sandbox sees a task's dependencies (a top-level mount point: a folder bubblewrap
+would create on the way to a deeper one is not readable by the child's uid)."""
+SERVER_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_KILL", "CAP_FOWNER", "CAP_DAC_OVERRIDE")
+"""What a function slot's server keeps when it runs as root: enough to drop each child to
+the slot's uid, and to kill and clean up after it; nothing that reaches beyond the sandbox."""
+
+
 def sandbox_argv(
-    bwrap: str, runtime: Path, boot: str = _BOOT, readonly: tuple[Path, ...] = ()
+    bwrap: str,
+    runtime: Path,
+    boot: str = _BOOT,
+    readonly: tuple[Path, ...] = (),
+    *,
+    child_uid: int | None = None,
+    deps: Path | None = None,
 ) -> list[str]:
     """Bubblewrap around a server: system files, a private /tmp, the runtime, nothing else.
 
     ``readonly`` folders are shown read-only at their own paths; bubblewrap runs as the
-    sandbox's uid, so that uid must be able to reach them.
+    sandbox's uid, so that uid must be able to reach them. With ``child_uid`` (bubblewrap
+    started by root) the server stays root with :data:`SERVER_CAPS` only, in every namespace
+    but a user namespace, and runs each child as ``child_uid``: a candidate never shares its
+    server's uid. ``deps`` (a task's installed dependencies) is shown read-only at
+    :data:`DEPS_MOUNT`.
     """
-    argv = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
+    argv = [bwrap, "--die-with-parent", "--new-session", "--clearenv"]
+    if child_uid is None:
+        argv.append("--unshare-all")
+    else:
+        argv += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"]
+        argv += ["--unshare-cgroup-try"]
+        for cap in SERVER_CAPS:
+            argv += ["--cap-add", cap]
     argv += ["--ro-bind", "/usr", "/usr"]
     for d in _SYSTEM_DIRS:
         if os.path.islink(d):
@@ -79,11 +104,16 @@ def sandbox_argv(
             argv += ["--ro-bind", d, d]
     for f in _ETC_FILES:
         argv += ["--ro-bind-try", f, f]
-    argv += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/dev/shm", "--tmpfs", "/tmp"]
+    argv += ["--proc", "/proc", "--dev", "/dev"]
+    argv += ["--perms", "1777", "--tmpfs", "/dev/shm", "--perms", "1777", "--tmpfs", "/tmp"]
     argv += ["--ro-bind", str(runtime), "/rt", "--chdir", "/tmp"]
     for folder in readonly:
         argv += ["--ro-bind", str(folder), str(folder)]
+    if deps is not None:
+        argv += ["--ro-bind", str(deps), DEPS_MOUNT]
     env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp", "TMPDIR": "/tmp"}
+    if child_uid is not None:
+        env["ASSAY_CHILD_UID"] = str(child_uid)
     for k, v in env.items():
         argv += ["--setenv", k, v]
     return [*argv, "--", system_python(), "-I", "-S", "-B", "-c", boot]
@@ -198,7 +228,7 @@ class Slot:
 
     def start(self) -> None:
         """Start the server and read its hello (raise :class:`SlotError` on failure)."""
-        uid, limits = self.uid, self.limits
+        limits = self.limits
         self.proc = subprocess.Popen(
             self._argv(),
             stdin=subprocess.PIPE,
@@ -207,7 +237,8 @@ class Slot:
             start_new_session=True,
             cwd="/",
             env=SANDBOX_ENV,
-            preexec_fn=lambda: apply(limits, drop_uid=uid is not None, uid=uid or 0),  # noqa: PLW1509
+            # The server stays root (with a few capabilities) and drops each child to the uid.
+            preexec_fn=lambda: apply(limits, drop_uid=False),  # noqa: PLW1509
         )
         assert self.proc.stdout is not None
         self.frames = _Frames(self.proc.stdout.fileno())
@@ -222,13 +253,13 @@ class Slot:
 
     def _argv(self) -> list[str]:
         if self.deps is None:
-            return sandbox_argv(self.bwrap, self.runtime)
+            return sandbox_argv(self.bwrap, self.runtime, child_uid=self.uid)
         boot = _BOOT.replace(
             "import sandbox_server",
-            f"sys.path.append({str(self.deps)!r}); import sandbox_server",
+            f"sys.path.append({DEPS_MOUNT!r}); import sandbox_server",
             1,
         )
-        return sandbox_argv(self.bwrap, self.runtime, boot, readonly=(self.deps,))
+        return sandbox_argv(self.bwrap, self.runtime, boot, child_uid=self.uid, deps=self.deps)
 
     def stop(self) -> None:
         """Kill the server and every process below it (its whole sandbox)."""

@@ -26,7 +26,13 @@ from pathlib import Path
 
 from assay.sandbox.limits import Limits, apply
 from assay.sandbox.uids import release_uid, reserve_uids
-from assay.verify.function.slots import SANDBOX_ENV, kill_tree, runtime_dir, sandbox_argv
+from assay.verify.function.slots import (
+    DEPS_MOUNT,
+    SANDBOX_ENV,
+    kill_tree,
+    runtime_dir,
+    sandbox_argv,
+)
 
 _HERE = Path(__file__).resolve().parent
 RUNTIME_FILES = ("codec.py", "peer.py", "candidate_main.py")
@@ -60,12 +66,12 @@ class Sandbox:
     """The tests' temp folder, visible read-only to the candidate at the same path."""
     folder: Path
     deps: Path | None = None
-    """The task's installed dependencies, visible read-only and on the candidate's path."""
+    """The task's installed dependencies, visible read-only at ``/deps``, on the path."""
 
     def send(self, files: dict[str, bytes], limits: Limits) -> None:
         """Hand the candidate's files over; the process writes them into its private /tmp."""
         job = {
-            "path": [str(self.deps)] if self.deps is not None else [],
+            "path": [DEPS_MOUNT] if self.deps is not None else [],
             "files": [[rel, base64.b64encode(data).decode(), 0o644] for rel, data in files.items()],
             "limits": {"cpu_s": limits.cpu_s, "memory_mb": limits.memory_mb, "fsize_mb": 16},
         }
@@ -94,7 +100,7 @@ class Sandbox:
 def launch(deps: Path | None = None) -> Sandbox:
     """Start one empty sandbox (raise :class:`SandboxUnavailable` where none can run).
 
-    ``deps`` (a task's installed dependencies) is shown read-only at its own path.
+    ``deps`` (a task's installed dependencies) is shown read-only at ``/deps``.
     """
     bwrap = shutil.which("bwrap")
     if bwrap is None:
@@ -107,8 +113,7 @@ def launch(deps: Path | None = None) -> Sandbox:
     mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     fd = theirs.fileno()
     boot = f"import sys; sys.path[:0] = ['/rt']; import candidate_main; candidate_main.main({fd})"
-    shown = (shared,) if deps is None else (shared, deps)
-    argv = sandbox_argv(bwrap, _runtime_dir(), boot, readonly=shown)
+    argv = sandbox_argv(bwrap, _runtime_dir(), boot, readonly=(shared,), deps=deps)
     uid = None
     if os.geteuid() == 0:
         got = reserve_uids(1)
