@@ -165,7 +165,12 @@ def isolation(pool: FunctionPool | None, memory_mb: int) -> Isolation:
         "only /usr, /lib*, /bin, /sbin and a few /etc files visible; private /tmp emptied "
         "after every candidate",
     ]
-    if not pool.uid_per_slot:
+    if pool.uid_per_slot:
+        notes.append(
+            "each child ran as its slot's reserved uid, never its server's (the server: root "
+            "with only setuid, setgid, kill, fowner and dac_override, no user namespace)"
+        )
+    else:
         notes.append("no unprivileged uid per slot (not root): process-count limit not enforced")
     if pool.dumpable:
         notes.append("the server could not make itself non-dumpable")
