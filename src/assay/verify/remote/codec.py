@@ -19,19 +19,19 @@ defines is instantiated or executed here.
 from __future__ import annotations
 
 import base64
-import builtins
 import collections
-import datetime
-import decimal
-import fractions
 import json
 import keyword
-import math
 import threading
 import traceback
 import types
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if __package__ or TYPE_CHECKING:
+    from assay.verify.remote import values as _values
+else:  # in the sandbox: this folder is on sys.path, and assay is not there
+    import values as _values
 
 Node = Any
 """A JSON value: the encoded form of one Python value."""
@@ -39,18 +39,7 @@ ProxyFactory = Callable[[str, int, dict[str, Any]], Any]
 """(owner side, handle id, meta) → the local proxy of a remote object."""
 
 _REPLICA_TAGS: dict[type, str] = {list: "L", dict: "D", set: "S", bytearray: "B"}
-_BUILTIN_TYPES: dict[str, type] = {
-    t.__name__: t
-    for t in (
-        int, float, str, bytes, bool, list, dict, tuple, set, frozenset, bytearray, complex,
-        object, type, range, slice, type(None),
-    )
-}  # fmt: skip
-BUILTIN_EXCEPTIONS: dict[str, type[BaseException]] = {
-    name: obj
-    for name, obj in vars(builtins).items()
-    if isinstance(obj, type) and issubclass(obj, BaseException)
-}
+BUILTIN_EXCEPTIONS = _values.BUILTIN_EXCEPTIONS
 EXIT_EXCEPTIONS = frozenset({"KeyboardInterrupt", "GeneratorExit"})
 """Exceptions that would stop the receiving program: across the boundary they become
 :class:`RemoteExit`. ``SystemExit`` crosses as itself (pytest reports it as a failure)."""
@@ -75,10 +64,6 @@ class RemoteError(Exception):
 
     def __str__(self) -> str:
         return self.remote_message or super().__str__()
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
 
 
 def _key(node: Node) -> str:
@@ -124,18 +109,18 @@ class Codec:
                 self._rids[id(value)], self.replicas[rid] = rid, value
             return ["r", rid]
         if t is bytes:
-            return ["b", _b64(value)]
+            return ["b", _values.b64(value)]
         if t is tuple:
             return ["t", [self.encode(v) for v in value]]
         if t is frozenset:
             return ["f", sorted((self.encode(v) for v in value), key=_key)]
-        simple = _simple(value)
+        simple = _values.simple(value)
         if simple is not None:
             return simple
         coll = self._collection(value)
         if coll is not None:
             return coll
-        array = _numpy_value(value)
+        array = _values.numpy_value(value)
         if array is not None:
             return array
         if self._is_proxy(value):
@@ -157,7 +142,7 @@ class Codec:
             return ["defaultdict", self.encode(value.default_factory), pairs]
         if t is collections.deque:
             return ["deque", [self.encode(v) for v in value], value.maxlen]
-        if _is_namedtuple(t):
+        if _values.is_namedtuple(t):
             items = [self.encode(v) for v in tuple.__iter__(value)]
             return ["namedtuple", t.__name__, list(t._fields), items]
         return None
@@ -178,7 +163,7 @@ class Codec:
             return ["D", [[self.encode(k), self.encode(v)] for k, v in obj.items()]]
         if t is set:
             return ["S", sorted((self.encode(v) for v in obj), key=_key)]
-        return ["B", _b64(bytes(obj))]
+        return ["B", _values.b64(bytes(obj))]
 
     def changes(self) -> dict[str, Node]:
         """Every replica new or changed since the last message, contents included."""
@@ -276,11 +261,11 @@ class Codec:
                 return frozenset(self.decode(v) for v in node[1])
             if tag == "h":
                 return self._handle(node)
-            if tag in _COLLECTIONS:
+            if tag in _values.COLLECTIONS:
                 return self._uncollection(node)
             if tag in ("ndarray", "npscalar"):
-                return _numpy_from(node)
-            return _unsimple(node)
+                return _values.numpy_from(node)
+            return _values.unsimple(node)
         except (KeyError, IndexError, TypeError, ValueError) as exc:
             raise ProtocolError(f"bad {tag!r} node: {type(exc).__name__}") from None
 
@@ -381,58 +366,6 @@ class Codec:
         return exc  # type: ignore[no-any-return]
 
 
-_COLLECTIONS = frozenset({"Counter", "OrderedDict", "defaultdict", "deque", "namedtuple"})
-
-
-def _is_namedtuple(t: type) -> bool:
-    fields = getattr(t, "_fields", None)
-    return (
-        t.__bases__ == (tuple,)
-        and type(fields) is tuple
-        and len(fields) < 256
-        and all(
-            type(f) is str and f.isidentifier() and not keyword.iskeyword(f) and f[:1] != "_"
-            for f in fields
-        )
-        and len(set(fields)) == len(fields)
-    )
-
-
-_NUMPY_KINDS = frozenset("biufcSUmM")
-
-
-def _numpy_value(value: Any) -> Node | None:
-    """A numpy array or scalar of a plain dtype, by value (numpy is never imported here)."""
-    t = type(value)
-    if getattr(t, "__module__", "") != "numpy":
-        return None
-    dtype = getattr(value, "dtype", None)
-    if dtype is None or dtype.kind not in _NUMPY_KINDS or dtype.hasobject:
-        return None
-    data = _b64(value.tobytes())
-    if t.__name__ == "ndarray":
-        return ["ndarray", dtype.str, [int(n) for n in value.shape], data]
-    return ["npscalar", dtype.str, data]
-
-
-def _numpy_from(node: list[Any]) -> Any:
-    """Rebuild a numpy value from its dtype, shape and bytes (no object dtype, sizes checked)."""
-    import numpy as np  # only where numpy values actually arrive
-
-    dtype = np.dtype(str(node[1]))
-    if dtype.kind not in _NUMPY_KINDS or dtype.hasobject:
-        raise ValueError("dtype")
-    data = base64.b64decode(node[-1], validate=True)
-    if node[0] == "npscalar":
-        if len(data) != dtype.itemsize:
-            raise ValueError("size")
-        return np.frombuffer(data, dtype)[0]
-    shape = tuple(int(n) for n in node[2])
-    if any(n < 0 for n in shape) or math.prod(shape) * dtype.itemsize != len(data):
-        raise ValueError("size")
-    return np.frombuffer(data, dtype).reshape(shape).copy()
-
-
 def _candidate_frames(exc: BaseException) -> str:
     """The traceback's frames outside this runtime (``/rt``), formatted, clipped."""
     try:
@@ -464,72 +397,3 @@ def _meta(value: Any) -> dict[str, Any]:
     if callable(value):
         return {"kind": "callable"}
     return {"kind": "object"}
-
-
-def _simple(value: Any) -> Node | None:
-    """Standard-library value types, by value (exact types only)."""
-    t = type(value)
-    if t is datetime.datetime:
-        if value.tzinfo is not None and type(value.tzinfo) is not datetime.timezone:
-            return None
-        return ["datetime", value.isoformat(), value.fold]
-    if t is datetime.date:
-        return ["date", value.isoformat()]
-    if t is datetime.time:
-        if value.tzinfo is not None and type(value.tzinfo) is not datetime.timezone:
-            return None
-        return ["time", value.isoformat(), value.fold]
-    if t is datetime.timedelta:
-        return ["timedelta", value.days, value.seconds, value.microseconds]
-    if t is datetime.timezone:
-        off = value.utcoffset(None)
-        return ["timezone", off.days, off.seconds, off.microseconds, value.tzname(None)]
-    if t is decimal.Decimal:
-        return ["decimal", str(value)]
-    if t is fractions.Fraction:
-        return ["fraction", value.numerator, value.denominator]
-    if t is complex:
-        return ["complex", value.real, value.imag]
-    if t is range:
-        return ["range", value.start, value.stop, value.step]
-    if value is Ellipsis:
-        return ["ellipsis"]
-    if t is type:
-        name = value.__name__
-        if _BUILTIN_TYPES.get(name) is value or BUILTIN_EXCEPTIONS.get(name) is value:
-            return ["T", name]
-    return None
-
-
-def _unsimple(node: list[Any]) -> Any:
-    tag = node[0]
-    if tag == "b":
-        return base64.b64decode(node[1], validate=True)
-    if tag == "datetime":
-        return datetime.datetime.fromisoformat(node[1]).replace(fold=int(node[2]))
-    if tag == "date":
-        return datetime.date.fromisoformat(node[1])
-    if tag == "time":
-        return datetime.time.fromisoformat(node[1]).replace(fold=int(node[2]))
-    if tag == "timedelta":
-        return datetime.timedelta(days=node[1], seconds=node[2], microseconds=node[3])
-    if tag == "timezone":
-        off = datetime.timedelta(days=node[1], seconds=node[2], microseconds=node[3])
-        return datetime.timezone(off) if node[4] is None else datetime.timezone(off, str(node[4]))
-    if tag == "decimal":
-        return decimal.Decimal(str(node[1]))
-    if tag == "fraction":
-        return fractions.Fraction(int(node[1]), int(node[2]))
-    if tag == "complex":
-        return complex(float(node[1]), float(node[2]))
-    if tag == "range":
-        return range(int(node[1]), int(node[2]), int(node[3]))
-    if tag == "ellipsis":
-        return Ellipsis
-    if tag == "T":
-        name = node[1]
-        found = _BUILTIN_TYPES.get(name) or BUILTIN_EXCEPTIONS.get(name)
-        if found is None:
-            raise ValueError(name)
-        return found
-    raise ValueError(tag)

@@ -35,7 +35,7 @@ from assay.verify.function.slots import (
 )
 
 _HERE = Path(__file__).resolve().parent
-RUNTIME_FILES = ("codec.py", "peer.py", "candidate_main.py")
+RUNTIME_FILES = ("values.py", "codec.py", "peer.py", "candidate_main.py")
 SPARE_LIMITS = Limits(cpu_s=3600, memory_mb=16384, nproc=128)
 """Limits a waiting sandbox starts with; it lowers them to the task's before any import."""
 _runtime: Path | None = None
