@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import signal
 import sys
-import tempfile
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -22,22 +21,15 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from assay.agents.config import LoopConfig
 from assay.errors import DiskFull, InputError
-from assay.models.fileio import validate
-from assay.models.pricing import PriceTable
-from assay.models.protocol import Model
-from assay.models.spec import load_model
 from assay.oversight.protocol import Channel
-from assay.oversight.registry import build_channel
 from assay.records.attempt import AttemptRecord
 from assay.records.canonical import dumps
 from assay.records.manifest import Manifest
 from assay.records.preflight import PREFLIGHT_FILE
 from assay.records.tasks import TASKS_FILE, SuiteEntry
+from assay.runner.arms import build_arms, build_channels, check_manifest
 from assay.runner.attempt import infrastructure_fault, run_attempt
-from assay.runner.bounded import BoundedModel
-from assay.runner.builtin_scripts import materialize
 from assay.runner.interrupt import RunAborted, abortable_pool, record_aborted
 from assay.runner.prepare import (
     environment,
@@ -60,109 +52,6 @@ if TYPE_CHECKING:
 
 _Handler = Callable[[int, FrameType | None], Any] | int | None
 """A SIGINT handler as ``signal.signal`` returns it."""
-
-
-def _model_spec(spec: str, run: RunDir, tasks: list[Task]) -> str:
-    if spec.startswith("scripted:builtin:"):
-        return "scripted:" + str(materialize(spec.split(":", 2)[2], run.root / "inputs", tasks))
-    return spec
-
-
-def price_table(manifest: Manifest) -> PriceTable | None:
-    """The manifest's ``[prices]`` as the price table every model of the run is priced by."""
-    if manifest.prices is None:
-        return None
-    models = {name: p.model_dump(exclude_none=True) for name, p in manifest.prices.items()}
-    return PriceTable.from_dict({"models": models}, "manifest: prices")
-
-
-def _arms(manifest: Manifest, run: RunDir, tasks: list[Task]) -> dict[str, Arm]:
-    arms = {}
-    prices = price_table(manifest)
-    for agent in manifest.agents:
-        spec = _model_spec(agent.model, run, tasks)
-        model = load_model(
-            spec, price_table=prices, timeout_s=manifest.timeouts_or_default().call_s
-        )
-        script = getattr(model, "script", None)
-        keys = frozenset(getattr(script, "tasks", {}) or {})
-        cli = agent.kind.startswith("cli:")
-        arms[agent.id] = Arm(
-            model=BoundedModel(model, manifest.concurrency.model_connections),
-            config=LoopConfig()
-            if cli
-            else validate(LoopConfig, agent.config, f"manifest: agents.{agent.id}.config"),
-            script_keys=keys,
-        )
-        if cli:
-            from assay.agents.external.agent import cli_arm
-
-            arms[agent.id].make_agent = cli_arm(
-                agent.kind, model=model, model_spec=spec, config=agent.config, root=run.root
-            )
-    return arms
-
-
-def _channels(manifest: Manifest, run: RunDir, tasks: list[Task], plan: Plan) -> dict[str, Channel]:
-    names = {n for c in manifest.conditions for n in c.channels}
-    names |= {c.escalate_to for c in manifest.conditions if c.escalate_to}
-    review_model = None
-    if "review" in names:
-        if manifest.review.kind == "human":
-            names = {("review:human" if n == "review" else n) for n in names}
-        elif manifest.review.model is None:
-            raise InputError.single(
-                "manifest",
-                "review.model",
-                "review needs a model",
-                "set review.model, e.g. openai:gpt-4o-mini",
-            )
-        else:
-            review_model = load_model(
-                _model_spec(manifest.review.model, run, tasks),
-                price_table=price_table(manifest),
-                timeout_s=manifest.timeouts_or_default().call_s,
-            )
-    _check_budget(manifest, review_model)
-    out: dict[str, Channel] = {}
-    for name in sorted(names):
-        key = "review" if name == "review:human" else name
-        out[key] = build_channel(name, cost=manifest.costs.get(key, 0.0), review_model=review_model)
-    return out
-
-
-def _check_budget(manifest: Manifest, review_model: Model | None) -> None:
-    """A dollar or token review limit must be one a review can be counted against."""
-    budget = manifest.review_budget
-    if budget is None:
-        return
-    prices = price_table(manifest)
-    for scope, limits in (("attempt", budget.attempt), ("run", budget.run)):
-        if limits is None or (limits.usd is None and limits.tokens is None):
-            continue
-        if review_model is None:
-            raise InputError.single(
-                "manifest",
-                f"review_budget.{scope}",
-                "dollar and token limits need a model reviewer (a person spends neither)",
-                "limit the reviews by count (reviews) or by cost",
-            )
-        name = review_model.name
-        if limits.usd is not None and (prices is None or prices.price(name) is None):
-            raise InputError.single(
-                "manifest",
-                f"review_budget.{scope}.usd",
-                f"the reviewer model {name!r} has no price, so its dollars are unknown",
-                f'price it in the manifest: [prices."{name}"] with input and output',
-            )
-
-
-def _validate(manifest: Manifest, tasks: list[Task], plan: Plan) -> None:
-    """Build every arm and channel once in a throwaway folder: bad input fails before a run."""
-    with tempfile.TemporaryDirectory(prefix="assay-check-") as tmp:
-        probe = RunDir(Path(tmp))
-        _arms(manifest, probe, tasks)
-        _channels(manifest, probe, tasks, plan)
 
 
 def run_experiment(
@@ -189,7 +78,7 @@ def run_experiment(
     suites = resolve_suites(manifest, manifest_dir)
     tasks = load_tasks(manifest, suites)
     recorded = task_list(suites, tasks)
-    _validate(manifest, tasks, plan)
+    check_manifest(manifest, tasks)
     checked = preflight(suites, tasks) if preflight is not None else None
     with full_disk_names(out, out):
         out.mkdir(parents=True, exist_ok=True)
@@ -249,8 +138,8 @@ def _run(
 ) -> None:
     """Run what is left of the experiment into ``run`` (the caller holds its lock)."""
     remove_orphans(run_scratch_prefix(run.root))  # what a killed writer left in scratch
-    arms = _arms(manifest, run, tasks)
-    channels = _channels(manifest, run, tasks, plan)
+    arms = build_arms(manifest, run, tasks)
+    channels = build_channels(manifest, run, tasks)
     _execute(
         to_run(manifest, tasks, run, retry_faults=retry_faults),
         arms=arms,
