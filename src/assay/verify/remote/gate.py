@@ -72,6 +72,14 @@ def isolation(task: Task, uid: bool) -> Isolation:
     )
 
 
+def _not_started(index: int) -> RunRecord:
+    """A run's record before anything is known (filled in as the run reports)."""
+    return RunRecord(
+        index=index, returncode=-1, signal=None, timed_out=False, duration_s=0.0,
+        finished=False, exitstatus=None, forged_lines=0, tamper=[], collect_errors=[],
+    )  # fmt: skip
+
+
 def _read_all(fd: int, out: bytearray) -> None:
     while True:
         chunk = os.read(fd, 1 << 16)
@@ -95,10 +103,7 @@ def run_once(
     site = deps.site_for(task.spec.verify.dependencies)
     log = scratch / f"trusted{index}.log"
     report_r, report_w = os.pipe()
-    record = RunRecord(
-        index=index, returncode=-1, signal=None, timed_out=False, duration_s=0.0,
-        finished=False, exitstatus=None, forged_lines=0, tamper=[], collect_errors=[],
-    )  # fmt: skip
+    record = _not_started(index)
     start = time.monotonic()
     try:
         cand = sandbox.take(site)
@@ -240,10 +245,7 @@ def _refused(
     task: Task, scope: str, why: str, start: float, suites: dict[str, Suite] | None = None
 ) -> Verdict:
     """A fail-closed verdict for a run that could not start (nothing was run)."""
-    record = RunRecord(
-        index=1, returncode=-1, signal=None, timed_out=False, duration_s=0.0,
-        finished=False, exitstatus=None, forged_lines=0, tamper=[], collect_errors=[],
-    )  # fmt: skip
+    record = _not_started(1)
     return decide(
         task.id, "all" if scope == "all" else "public", suites or {},
         [RunEvidence(record, output=why)],
