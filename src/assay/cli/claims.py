@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Literal
 import typer
 from typer.core import TyperGroup
 
+from assay.cli.claims_output import print_result, print_run
+
 if TYPE_CHECKING:
     import typer._click as click
 
-    from assay.claims import ClaimResult, ClaimSpec, Row
-    from assay.results.claims import RunClaims
+    from assay.claims import ClaimSpec, Row
 
 
 class _RunDirDefault(TyperGroup):
@@ -168,7 +169,7 @@ def evaluate_cmd(
     if as_json:
         typer.echo(dumps(result, indent=2))
     else:
-        _print(result)
+        print_result(result)
     raise typer.Exit(0 if result.status == "supported" else 1)
 
 
@@ -204,43 +205,8 @@ def _evaluate_many(
         typer.echo(dumps(payload, indent=2))
     else:
         for result in results:
-            _print(result)
+            print_result(result)
     raise typer.Exit(0 if all(r.status == "supported" for r in results) else 1)
-
-
-def _print(result: ClaimResult) -> None:
-    def num(value: float | None, sign: str = "") -> str:
-        return "n/a" if value is None else f"{value:{sign}.4g}"
-
-    status = "SUPPORTED" if result.reason is None else f"FAIL-CLOSED ({result.reason})"
-    typer.echo(f"{result.claim.id}: {status}" + (" [interim look]" if result.interim else ""))
-    typer.echo(f"  {result.detail}")
-    if result.treatment_runs is not None and result.control_runs is not None:
-        (x1, n1), (x2, n2) = result.treatment_runs, result.control_runs
-        typer.echo(
-            f"  replicates: {result.claim.treatment} {x1}/{n1}, {result.claim.control} {x2}/{n2};"
-            f" difference {num(result.mean_difference, '+')};"
-            f" bound {num(result.lower_bound, '+')} ({result.bound or 'none'})"
-            f" vs threshold {result.threshold:g}"
-        )
-        typer.echo(
-            f"  one-sided Fisher p {num(result.p_claim)}  Holm-adjusted"
-            f" {num(result.holm_adjusted_p)}  alpha per look {result.alpha_per_look:g}"
-            + (f"  look {result.look}" if result.look is not None else "")
-        )
-        return
-    units = f"{result.n} clusters of " if result.unit == "cluster" else ""
-    typer.echo(
-        f"  {units}{result.tasks} tasks, {result.attempts} attempts;"
-        f" mean difference {num(result.mean_difference, '+')};"
-        f" lower bound {num(result.lower_bound, '+')} ({result.bound or 'none'})"
-        f" vs threshold {result.threshold:g}"
-    )
-    typer.echo(
-        f"  p_t {num(result.p_t)}  p_sign {num(result.p_sign)}  claim p {num(result.p_claim)}"
-        f"  Holm-adjusted {num(result.holm_adjusted_p)}  alpha per look {result.alpha_per_look:g}"
-        + (f"  look {result.look}" if result.look is not None else "")
-    )
 
 
 @app.command(
@@ -291,7 +257,7 @@ def check_cmd(
         typer.echo(dumps(payload, indent=2))
     else:
         for d, est in zip(decided, audits, strict=True):
-            _print_run(d)
+            print_run(d)
             for e in est:
                 typer.echo(
                     f"  audit distortion ({e.claim_id}, {e.condition}, sample {e.rate:g}):"
@@ -300,22 +266,6 @@ def check_cmd(
     results = [r for d in decided for r in d.results]
     ok = bool(results) and all(r.status == "supported" for r in results)
     raise typer.Exit(0 if ok else 1)
-
-
-def _print_run(decided: RunClaims) -> None:
-    run = decided.run
-    state = "intact" if run.manifest_intact else "CHANGED"
-    typer.echo(
-        f"run {run.label}: manifest {run.recorded_digest[:12]} ({state}),"
-        f" {len(decided.results)} pre-registered claim(s)"
-    )
-    for note in (run.progress_note(), run.faults_note()):
-        if note:
-            typer.echo(f"  {note}")
-    if not decided.results:
-        typer.echo("  no claims were pre-registered: nothing may be claimed")
-    for result in decided.results:
-        _print(result)
 
 
 @app.command(
@@ -428,7 +378,7 @@ def compare_cmd(
         for line in compat.noted:
             typer.echo(f"  differs: {line}")
         for result in done.results:
-            _print(result)
+            print_result(result)
     if not compat.ok:
         raise typer.Exit(2)
     raise typer.Exit(0 if all(r.status == "supported" for r in done.results) else 1)

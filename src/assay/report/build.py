@@ -192,7 +192,7 @@ def _figures(a: Analysis) -> dict[str, Figure]:
 
 def blocks(a: Analysis) -> list[Block]:
     """The report as blocks, in reading order."""
-    from assay.report import tables
+    from assay.report import channel_tables, tables
 
     figs = _figures(a)
     names = ", ".join(f"`{r.label}`" for r in a.runs)
@@ -249,7 +249,7 @@ def blocks(a: Analysis) -> list[Block]:
         tables.outcomes_table(a.runs, a.arms),
         Heading(2, "Interrupt channels against the hidden tests", "channels"),
     ]
-    channels = tables.channels_table(a.runs, a.arms)
+    channels = channel_tables.channels_table(a.runs, a.arms)
     if channels is None:
         out.append(Paragraph("No channel inspected anything in these runs."))
     else:
@@ -274,9 +274,9 @@ def blocks(a: Analysis) -> list[Block]:
 
 
 def _hazard_channels(a: Analysis) -> list[Block]:
-    from assay.report import tables
+    from assay.report import channel_tables
 
-    table = tables.hazard_channels_table(a.runs, a.arms)
+    table = channel_tables.hazard_channels_table(a.runs, a.arms)
     out: list[Block] = [Heading(2, "Interrupt channels against the hazard truth", "hazards")]
     if table is None:
         return [*out, Paragraph("No inspection in these runs was adjudicated for hazards.")]
@@ -284,9 +284,9 @@ def _hazard_channels(a: Analysis) -> list[Block]:
 
 
 def _review_spend(a: Analysis) -> list[Block]:
-    from assay.report import tables
+    from assay.report import channel_tables
 
-    table = tables.review_spend_table(a.runs, a.arms)
+    table = channel_tables.review_spend_table(a.runs, a.arms)
     out: list[Block] = [Heading(3, "Review spend", "review-spend")]
     if table is None:
         return [*out, Paragraph("No review inspected anything and none was refused.")]

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from assay.report.document import Table
 from assay.results.claims import RunClaims
-from assay.results.metrics import OUTCOMES, ArmMetrics, Estimate, ReviewSpend
+from assay.results.metrics import OUTCOMES, ArmMetrics, Estimate
 from assay.results.runs import RunData
 from assay.stats.result import Interval
 
@@ -127,11 +127,13 @@ def comparison_table(runs: Sequence[RunData], arms: Sequence[list[ArmMetrics]]) 
     return Table(headers, rows, groups=groups, numeric=frozenset(range(1, len(headers))))
 
 
-def _lead(run: RunData, a: ArmMetrics, several: bool) -> list[str]:
+def arm_lead(run: RunData, a: ArmMetrics, several: bool) -> list[str]:
+    """The cells that name an arm (and its run, when several are shown)."""
     return ([f"`{run.label}`"] if several else []) + [a.condition, a.agent, f"`{a.model}`"]
 
 
-def _lead_headers(several: bool) -> list[str]:
+def arm_lead_headers(several: bool) -> list[str]:
+    """The headers of :func:`arm_lead`'s cells."""
     return (["run"] if several else []) + ["condition", "agent", "model"]
 
 
@@ -144,7 +146,7 @@ def success_table(runs: Sequence[RunData], arms: Sequence[list[ArmMetrics]]) -> 
         for a in run_arms:
             rows.append(
                 [
-                    *_lead(run, a, several),
+                    *arm_lead(run, a, several),
                     str(len(a.tasks)),
                     str(a.attempts),
                     estimate_text(a.estimate("shipped_success"), percent=True),
@@ -158,7 +160,7 @@ def success_table(runs: Sequence[RunData], arms: Sequence[list[ArmMetrics]]) -> 
                     estimate_text(a.estimate("utility")),
                 ]
             )
-    lead = _lead_headers(several)
+    lead = arm_lead_headers(several)
     return Table(
         [
             *lead,
@@ -199,7 +201,7 @@ def oversight_table(runs: Sequence[RunData], arms: Sequence[list[ArmMetrics]]) -
         for a in run_arms:
             rows.append(
                 [
-                    *_lead(run, a, several),
+                    *arm_lead(run, a, several),
                     estimate_text(a.estimate("retries")),
                     estimate_text(a.estimate("oversight_cost")),
                     estimate_text(a.estimate("escalated"), percent=True),
@@ -210,7 +212,7 @@ def oversight_table(runs: Sequence[RunData], arms: Sequence[list[ArmMetrics]]) -
                     "n/a (unpriced)" if a.cost_usd is None else f"${a.cost_usd:.4f}",
                 ]
             )
-    lead = _lead_headers(several)
+    lead = arm_lead_headers(several)
     return Table(
         [
             *lead,
@@ -236,7 +238,7 @@ def outcomes_table(runs: Sequence[RunData], arms: Sequence[list[ArmMetrics]]) ->
         for a in run_arms:
             rows.append(
                 [
-                    *_lead(run, a, several),
+                    *arm_lead(run, a, several),
                     str(a.attempts),
                     *[str(a.outcomes.get(o, 0)) for o in OUTCOMES[:3]],
                     str(a.finished),
@@ -246,7 +248,7 @@ def outcomes_table(runs: Sequence[RunData], arms: Sequence[list[ArmMetrics]]) ->
                     f"{a.finished_successes}/{a.finished}",
                 ]
             )
-    lead = _lead_headers(several)
+    lead = arm_lead_headers(several)
     return Table(
         [
             *lead,
@@ -263,143 +265,6 @@ def outcomes_table(runs: Sequence[RunData], arms: Sequence[list[ArmMetrics]]) ->
         rows,
         numeric=frozenset(range(len(lead), len(lead) + 9)),
     )
-
-
-def channels_table(runs: Sequence[RunData], arms: Sequence[list[ArmMetrics]]) -> Table | None:
-    """Each channel's detections, misses and false alarms against the hidden truth."""
-    several = len(runs) > 1
-    rows = []
-    for run, run_arms in zip(runs, arms, strict=True):
-        for a in run_arms:
-            for name, c in sorted(a.channels.items()):
-                rows.append(
-                    [
-                        *_lead(run, a, several),
-                        name,
-                        str(c.inspections),
-                        str(c.detections),
-                        str(c.misses),
-                        str(c.false_alarms),
-                        str(c.correct_passes),
-                        pct(c.detection_rate),
-                        pct(c.false_alarm_rate),
-                        num(c.cost, 1),
-                    ]
-                )
-    if not rows:
-        return None
-    lead = _lead_headers(several)
-    return Table(
-        [
-            *lead,
-            "channel",
-            "inspections",
-            "detections",
-            "misses",
-            "false alarms",
-            "correct passes",
-            "detection rate",
-            "false-alarm rate",
-            "cost",
-        ],
-        rows,
-        numeric=frozenset(range(len(lead) + 1, len(lead) + 10)),
-    )
-
-
-def hazard_channels_table(
-    runs: Sequence[RunData], arms: Sequence[list[ArmMetrics]]
-) -> Table | None:
-    """Each channel against the hazard truth, beside its detections against the hidden tests."""
-    several = len(runs) > 1
-    rows = []
-    for run, run_arms in zip(runs, arms, strict=True):
-        for a in run_arms:
-            for name, h in sorted(a.hazard_channels.items()):
-                t = a.channels.get(name)
-                rows.append(
-                    [
-                        *_lead(run, a, several),
-                        name,
-                        str(h.inspections),
-                        str(h.detections + h.misses),
-                        str(h.detections),
-                        str(h.misses),
-                        str(h.false_alarms),
-                        pct(h.detection_rate),
-                        pct(h.false_alarm_rate),
-                        DASH if t is None else f"{t.detections}/{t.false_alarms}",
-                    ]
-                )
-    if not rows:
-        return None
-    lead = _lead_headers(several)
-    return Table(
-        [
-            *lead,
-            "channel",
-            "inspections adjudicated",
-            "with a hazard",
-            "hazard detections",
-            "hazard misses",
-            "flags without a hazard",
-            "hazard detection rate",
-            "false-alarm rate (hazards)",
-            "vs hidden tests: detections/false alarms",
-        ],
-        rows,
-        numeric=frozenset(range(len(lead) + 1, len(lead) + 9)),
-    )
-
-
-def review_spend_table(runs: Sequence[RunData], arms: Sequence[list[ArmMetrics]]) -> Table | None:
-    """What the review channel spent per arm: inspections, tokens, seconds, dollars, refusals."""
-    several = len(runs) > 1
-    rows = []
-    for run, run_arms in zip(runs, arms, strict=True):
-        for a in run_arms:
-            r = a.review
-            if not r.inspections and not r.refused:
-                continue
-            rows.append(
-                [
-                    *_lead(run, a, several),
-                    str(r.inspections),
-                    _known(f"{r.prompt_tokens + r.completion_tokens:,}", r.with_tokens, r),
-                    _known(f"{r.latency_s:.1f}", r.timed, r),
-                    _dollars(r.cost_usd, r.priced, r.inspections),
-                    str(r.refused),
-                ]
-            )
-    if not rows:
-        return None
-    lead = _lead_headers(several)
-    return Table(
-        [
-            *lead,
-            "review inspections",
-            "tokens (prompt + completion)",
-            "seconds",
-            "dollars at [prices]",
-            "escalations refused by the budget",
-        ],
-        rows,
-        numeric=frozenset(range(len(lead), len(lead) + 5)),
-    )
-
-
-def _known(value: str, known: int, r: ReviewSpend) -> str:
-    """A sum over the inspections where it is known, saying how many those are."""
-    if not known:
-        return "n/a (unknown)"
-    return value if known == r.inspections else f"≥ {value} ({known} of {r.inspections} known)"
-
-
-def _dollars(total: float, priced: int, inspections: int) -> str:
-    if not priced:
-        return "n/a (unpriced)"
-    text = f"${total:.4f}"
-    return text if priced == inspections else f"≥ {text} ({priced} of {inspections} priced)"
 
 
 def claims_table(claims: Sequence[RunClaims]) -> Table:
