@@ -1,4 +1,8 @@
-"""Reranking candidate solutions: pools of labelled candidates, scorers, lift and calibration.
+"""Reranking candidate solutions: pools of labelled candidates, scorers, lift, calibration.
 
-(Filled in by the reranking work; the pool record lives in :mod:`assay.records.pool`.)
+- ``pool_io`` — writing and reading pool folders (records in :mod:`assay.records.pool`).
 """
+
+from assay.rerank.pool_io import Pool, code_sha256, read_pool, write_pool
+
+__all__ = ["Pool", "code_sha256", "read_pool", "write_pool"]
