@@ -1,0 +1,1 @@
+"""The blind code-quality judge (never a gate): rubric, judgments, agreement."""

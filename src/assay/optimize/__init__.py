@@ -1,0 +1,1 @@
+"""Harness optimization: a proposer changes an agent harness; the claim gate decides."""
