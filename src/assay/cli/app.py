@@ -17,6 +17,7 @@ from assay.cli import (
     artifacts,
     claims,
     importers,
+    pool,
     preflight,
     query,
     release,
@@ -47,6 +48,8 @@ app.command("run")(run.run_cmd)
 app.command("report")(report.report_cmd)
 app.add_typer(release.app, name="release")
 app.add_typer(artifacts.app, name="artifacts")
+app.add_typer(artifacts.manifest_app, name="manifest")
+app.add_typer(pool.app, name="pool")
 app.command("query")(query.query_cmd)
 app.add_typer(importers.app, name="import")
 

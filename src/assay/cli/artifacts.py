@@ -9,6 +9,9 @@ from pathlib import Path
 import typer
 
 app = typer.Typer(help="Write and verify artifact indexes (artifacts.json, sha256 per file).")
+manifest_app = typer.Typer(
+    help="`assay manifest verify DIR`: the same command as `assay artifacts verify DIR`."
+)
 
 PARENT_HELP = (
     "A folder this one derives from (a run directory behind a report); recorded by the hash"
@@ -57,3 +60,10 @@ def verify_cmd(
     else:
         typer.echo(f"verified: {len(read_artifacts(folder).files)} files match artifacts.json")
     raise typer.Exit(1 if problems else 0)
+
+
+manifest_app.command(
+    "verify",
+    help="The same check as `assay artifacts verify` (one code path): DIR against"
+    " DIR/artifacts.json. Exit 0 verified, 1 on any mismatch, 2 on bad input.",
+)(verify_cmd)
