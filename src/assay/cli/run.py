@@ -25,10 +25,18 @@ def run_cmd(
     suite: str | None = typer.Option(
         None, "--suite", help="Quick run: a suite instead of a manifest."
     ),
-    agent: str = typer.Option("loop", "--agent", help="Quick run: the agent kind."),
+    agent: str = typer.Option(
+        "loop", "--agent", help="Quick run: the agent kind (loop, oneshot, cli:NAME)."
+    ),
     model: str | None = typer.Option(None, "--model", help="Quick run: the model spec."),
     conditions: str = typer.Option("solo", "--conditions", help="Quick run: comma-separated ids."),
     seeds: int = typer.Option(1, "--seeds", min=1, help="Quick run: attempts per task."),
+    temperature: float | None = typer.Option(
+        None, "--temperature", help="Quick run: the agent's sampling temperature."
+    ),
+    max_tokens: int | None = typer.Option(
+        None, "--max-tokens", help="Quick run: the agent's completion tokens per call."
+    ),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
     no_preflight: bool = typer.Option(
         False,
@@ -77,7 +85,13 @@ def run_cmd(
                     "give --suite and --model",
                 )
             m = quick_manifest(
-                suite=suite, agent=agent, model=model, conditions=conditions.split(","), seeds=seeds
+                suite=suite,
+                agent=agent,
+                model=model,
+                conditions=conditions.split(","),
+                seeds=seeds,
+                temperature=temperature,
+                max_tokens=max_tokens,
             )
         else:
             path = manifest or DEMO

@@ -44,13 +44,15 @@ class AgentSpec(_Strict):
     """One agent × model arm."""
 
     id: str = Field(pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_.:-]*$")
-    kind: str = Field(default="loop", pattern=r"^(loop|cli:[a-z0-9][a-z0-9-]*)$")
-    """The agent: ``loop`` (the built-in tool-using agent) or ``cli:NAME`` (a third-party
-    agent CLI; ``assay agents list`` names them)."""
+    kind: str = Field(default="loop", pattern=r"^(loop|oneshot|cli:[a-z0-9][a-z0-9-]*)$")
+    """The agent: ``loop`` (the built-in tool-using agent), ``oneshot`` (one model call whose
+    extracted code becomes the task's module) or ``cli:NAME`` (a third-party agent CLI;
+    ``assay agents list`` names them)."""
     model: str = Field(min_length=3)
     """A model spec: ``scripted:PATH``, ``scripted:builtin:repair-demo``, ``openai:MODEL``..."""
     config: dict[str, Any] = Field(default_factory=dict)
-    """Loop-agent settings (budgets, memory, protocol; ``assay.agents.config``), or for a CLI
+    """Loop-agent settings (budgets, memory, protocol; ``assay.agents.config``), the one-shot
+    agent's (temperature, max_tokens, seed; ``assay.agents.oneshot.OneShotConfig``), or for a CLI
     agent its settings (timeout, output limit, network;
     ``assay.agents.external.base.CliConfig``)."""
 

@@ -7,9 +7,11 @@ how a run refuses bad input before its run directory exists.
 from __future__ import annotations
 
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from assay.agents.config import LoopConfig
+from assay.agents.oneshot import OneShotConfig, OneShotRound
 from assay.errors import InputError
 from assay.models.fileio import validate
 from assay.models.pricing import PriceTable
@@ -51,13 +53,17 @@ def build_arms(manifest: Manifest, run: RunDir, tasks: list[Task]) -> dict[str, 
         script = getattr(model, "script", None)
         keys = frozenset(getattr(script, "tasks", {}) or {})
         cli = agent.kind.startswith("cli:")
+        own_config = cli or agent.kind == "oneshot"
         arms[agent.id] = Arm(
             model=BoundedModel(model, manifest.concurrency.model_connections),
             config=LoopConfig()
-            if cli
+            if own_config
             else validate(LoopConfig, agent.config, f"manifest: agents.{agent.id}.config"),
             script_keys=keys,
         )
+        if agent.kind == "oneshot":
+            settings = validate(OneShotConfig, agent.config, f"manifest: agents.{agent.id}.config")
+            arms[agent.id].make_seeded = partial(OneShotRound, arms[agent.id].model, settings)
         if cli:
             from assay.agents.external.agent import cli_arm
 

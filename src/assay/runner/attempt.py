@@ -37,6 +37,7 @@ from assay.records.attempt import (
     fault_class_of,
 )
 from assay.records.canonical import dumps
+from assay.records.final import FinalCode, final_file
 from assay.records.manifest import Manifest
 from assay.records.verdict import Verdict
 from assay.runner.review_budget import ReviewAccount
@@ -47,6 +48,8 @@ from assay.runner.workspace import fresh_workspace, gated_toolbox
 from assay.sandbox.isolation import Plan
 from assay.store.atomic import full_disk_names
 from assay.store.rundir import EventLog, RunDir
+from assay.verify.batch import module_of
+from assay.verify.function.gate import read_source
 
 
 def _now() -> str:
@@ -85,6 +88,8 @@ def run_attempt(
         final = final_truth(ctx, played)
         inspection = inspection_for(spec.task, ctx.toolbox.ws.root)
         diff = run.write_diff(spec.attempt_id, inspection.diff, spec.try_)
+        if final is not None:
+            keep_final_code(run, spec, ctx.toolbox.ws.root, final)
         # Hazard truth of what the attempt leaves, whichever channels ran (solo included).
         hazards = None if final is None else hazard_truth(inspection)
         record = attempt_record(
@@ -103,6 +108,25 @@ def run_attempt(
         return record
     finally:
         events.close()
+
+
+def keep_final_code(run: RunDir, spec: AttemptSpec, workspace: Path, verdict: Verdict) -> None:
+    """Keep the candidate module the attempt left and its full verdict (``finals/``)."""
+    module = module_of(spec.task)
+    code, why = (None, "the task has no single candidate module")
+    if module is not None:
+        code, why = read_source(workspace / module)
+    record = FinalCode(
+        attempt_id=spec.attempt_id,
+        try_=spec.try_,
+        task_id=spec.task.id,
+        module=module,
+        code=code,
+        why=why,
+        verdict=verdict,
+    )
+    (run.root / "finals").mkdir(exist_ok=True)
+    run.write(final_file(spec.attempt_id, spec.try_), dumps(record) + "\n")
 
 
 def start_attempt(

@@ -208,7 +208,7 @@ def agent_round(ctx: AttemptContext, played: Rounds, prompt: str, stop: AttemptS
     """One run of the agent; its ``done`` reaches the gate through the toolbox (public tests)."""
     played.rounds += 1
     ctx.events.emit("round_start", {"round": played.rounds - 1})
-    result = ctx.arm.agent().run(
+    result = ctx.arm.agent(ctx.spec.seed).run(
         ctx.toolbox,
         prompt=prompt,
         conversation=ctx.conversation,

@@ -41,9 +41,13 @@ class Arm:
     """Task keys of a scripted model's script, so seeds may have their own replies."""
     make_agent: Callable[[], Agent] | None = None
     """Builds the agent for one round; None means the built-in loop agent."""
+    make_seeded: Callable[[int], Agent] | None = None
+    """Builds the agent for one round of an attempt with this seed (the one-shot kind)."""
 
-    def agent(self) -> Agent:
-        """A fresh agent for one round."""
+    def agent(self, seed: int = 0) -> Agent:
+        """A fresh agent for one round of an attempt with ``seed``."""
+        if self.make_seeded is not None:
+            return self.make_seeded(seed)
         return self.make_agent() if self.make_agent else LoopAgent(self.model, self.config)
 
 
