@@ -42,6 +42,7 @@ RUN_RECORDS: Final = (
     "environment.json",
     "summary.csv",
     "events/*.jsonl",
+    "finals/*.json",
     "claims/*.jsonl",
     "inputs/*",
     "report/*.md",
