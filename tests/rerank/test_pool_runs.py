@@ -160,10 +160,12 @@ def test_hostile_inputs_exit_2_with_file_and_reason(sampled, tmp_path) -> None:
     }
     for needle, text in cases.items():
         (pool / "candidates.jsonl").write_text(text + "\n")
-        done = run_assay("pool", "check", str(pool))
-        assert done.returncode == 2, (needle, done.stdout)
-        assert "candidates.jsonl" in done.stderr and needle in done.stderr
-        assert "Traceback" not in done.stderr
+        with pytest.raises(InputError) as caught:
+            read_pool(pool)
+        assert "candidates.jsonl" in str(caught.value) and needle in str(caught.value)
+    done = run_assay("pool", "check", str(pool))  # the last case through the command line
+    assert done.returncode == 2 and "appears twice" in done.stderr
+    assert "candidates.jsonl" in done.stderr and "Traceback" not in done.stderr
     (pool / "pool.json").write_text("[]")
     done = run_assay("pool", "check", str(pool))
     assert done.returncode == 2 and "pool.json" in done.stderr
