@@ -15,6 +15,7 @@ from assay import __version__
 from assay.cli import (
     agents,
     artifacts,
+    audit,
     claims,
     importers,
     pool,
@@ -52,6 +53,7 @@ app.add_typer(artifacts.manifest_app, name="manifest")
 app.add_typer(pool.app, name="pool")
 app.command("query")(query.query_cmd)
 app.add_typer(importers.app, name="import")
+app.command("audit")(audit.audit_cmd)
 
 
 def _version(value: bool) -> None:

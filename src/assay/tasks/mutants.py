@@ -110,6 +110,18 @@ def _in_docstring(tree: ast.AST) -> set[int]:
     return out
 
 
+def normalised(source: str) -> str:
+    """The source as the mutator writes it (``ast.unparse``), ending in a newline.
+
+    Formatting and comments never tell a reference apart from its mutants, so a diff
+    between this and a mutant shows the one changed node only.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return ast.unparse(ast.parse(source)) + "\n"
+
+
 def mutants(source: str, limit: int | None = None) -> list[Mutant]:
     """Every single-point mutant of ``source`` (at most ``limit``), in a fixed order."""
     with warnings.catch_warnings():
