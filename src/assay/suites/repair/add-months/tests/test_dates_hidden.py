@@ -72,3 +72,21 @@ def test_months_between():
 def test_date_taken_from_a_datetime():
     result = add_months(datetime(2023, 12, 31, 10, 30).date(), 2)
     assert result == date(2024, 2, 29)
+
+
+@pytest.mark.parametrize(
+    "start, end, months",
+    [
+        (date(2024, 1, 31), date(2024, 2, 15), 0),
+        (date(2024, 1, 31), date(2024, 1, 1), 0),
+        (date(2024, 3, 15), date(2024, 2, 20), 0),
+        (date(2024, 3, 15), date(2024, 1, 20), -1),
+    ],
+)
+def test_months_between_counts_whole_months_only(start, end, months):
+    assert months_between(start, end) == months
+
+
+def test_first_and_last_representable_years():
+    assert add_months(date(1, 1, 31), 0) == date(1, 1, 31)
+    assert add_months(date(9999, 11, 30), 1) == date(9999, 12, 30)

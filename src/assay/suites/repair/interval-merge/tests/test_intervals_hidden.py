@@ -64,3 +64,17 @@ def test_gaps():
     assert gaps([], 2, 4) == [(2, 4)]
     assert gaps([(-5, 0), (20, 30)], 1, 19) == [(1, 19)]
     assert gaps([(0, 2), (8, 30)], 1, 9) == [(3, 7)]
+
+
+def test_merge_extends_the_last_interval_not_the_first():
+    assert merge([(1, 2), (5, 9), (6, 7)]) == [(1, 2), (5, 9)]
+
+
+def test_covers_includes_both_ends():
+    assert covers([(1, 3)], 1) and covers([(1, 3)], 3)
+    assert not covers([(1, 3)], 0) and not covers([(1, 3)], 4)
+
+
+def test_gaps_at_the_edge_of_the_range():
+    assert gaps([(5, 6)], 0, 5) == [(0, 4)]
+    assert gaps([], 3, 3) == [(3, 3)]

@@ -120,3 +120,10 @@ def test_constructor_copies_stock():
     inventory = Inventory(stock)
     inventory.reserve("gear")
     assert stock == {"gear": 3}
+
+
+def test_unknown_item_has_no_stock_and_release_creates_it():
+    inv = Inventory({"apple": 1})
+    assert inv.available("pear") == 0
+    inv.release("pear", 2)
+    assert inv.available("pear") == 2

@@ -68,3 +68,12 @@ def test_allocate():
     assert sum(shares) == 10000
     assert type(shares) is list
     assert all(type(s) is int for s in shares)
+
+
+def test_one_negative_cent_keeps_its_sign():
+    assert format_cents(-1) == "-0.01"
+
+
+def test_zero_parts_is_a_value_error():
+    with pytest.raises(ValueError):
+        allocate(5, 0)

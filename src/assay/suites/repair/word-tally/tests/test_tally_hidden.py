@@ -77,3 +77,9 @@ def test_bad_top_is_usage_error(tmp_path, capsys, top):
         main(["--top", top, path])
     assert info.value.code == 2
     assert capsys.readouterr().out == ""
+
+
+def test_top_one_is_allowed(tmp_path, capsys):
+    path = write(tmp_path, "t.txt", "b a b")
+    assert main(["--top", "1", path]) == 0
+    assert capsys.readouterr().out == "b\t2\n"
