@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assay.audit.leakage import literal_calls, normalised_asserts
@@ -14,6 +14,7 @@ values = st.recursive(
 )
 
 
+@settings(max_examples=60, deadline=None)
 @given(args=st.lists(values, max_size=3), expected=values, pad=st.sampled_from(["", " ", "  "]))
 def test_formatting_never_changes_a_normalised_assert(args, expected, pad) -> None:
     call = f"f({', '.join(repr(a) for a in args)})"
@@ -23,6 +24,7 @@ def test_formatting_never_changes_a_normalised_assert(args, expected, pad) -> No
     assert len(normalised_asserts(plain)) == 1
 
 
+@settings(max_examples=60, deadline=None)
 @given(args=st.lists(values, max_size=3))
 def test_literal_calls_recover_the_arguments(args) -> None:
     text = f"def test():\n    assert f({', '.join(repr(a) for a in args)}) == 1\n"

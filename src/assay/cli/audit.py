@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from assay.records.task_audit import SuiteAudit
 
 
 def audit_cmd(
@@ -62,17 +66,18 @@ def audit_cmd(
     raise typer.Exit(1 if any(t.flagged for t in audit.tasks) else 0)
 
 
-def _table(audit: object) -> None:
+def _table(audit: SuiteAudit) -> None:
     from rich.console import Console
     from rich.table import Table
 
     from assay.audit.markdown import COLUMNS, row
-    from assay.records.task_audit import SuiteAudit
 
-    assert isinstance(audit, SuiteAudit)
     table = Table(title=f"audit: {audit.suite} ({audit.wall_s:.1f} s)", title_justify="left")
     for col in COLUMNS:
         table.add_column(col)
     for t in audit.tasks:
         table.add_row(*row(t))
-    Console(highlight=False, soft_wrap=True).print(table)
+    console = Console(highlight=False)
+    if not console.is_terminal:  # piped or captured: no 80-column squeeze of the task names
+        console.width = 160
+    console.print(table)
