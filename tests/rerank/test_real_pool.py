@@ -1,0 +1,60 @@
+"""A real HumanEval mutation pool, labelled by the gate: rerank, calibrate, split, cards."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assay.rerank.pool_io import read_pool
+from tests.conftest import run_assay
+from tests.support.function import fn_pool
+from tests.support.rerank import he_pool, he_small
+
+__all__ = ["fn_pool", "he_pool", "he_small"]
+
+
+def test_public_test_scorer_beats_random_on_humaneval_and_the_gate_is_shown(he_pool: Path) -> None:
+    pool = read_pool(he_pool)
+    assert len(pool.problems) >= 5
+    proc = run_assay(
+        "rerank", str(he_pool), "--scorer", "public_tests", "--seed", "1", "--seed", "2"
+    )
+    assert proc.returncode in (0, 1), proc.stderr
+    print(proc.stdout)
+    record = json.loads((he_pool / "rerank" / "public_tests.json").read_text())
+    assert record["schema"] == "assay.rerank.v1"
+    for s in record["slices"]:
+        methods = s["methods"]
+        assert methods["scorer"]["pass_at_1"] > methods["random"]["pass_at_1"]
+        assert s["decidable"] == s["problems"]
+    gates = {g["claim"]["id"]: g for g in record["gates"]}
+    assert "lift-random[suite=humaneval,seed=1]" in gates
+    assert "lift-shuffled[suite=humaneval,seed=2]" in gates
+    assert record["status"] == gates["overall"]["status"]
+    assert ("overall: " + record["status"]) in proc.stdout
+    assert (he_pool / "rerank" / "pool_card.md").read_text().startswith("# Pool card")
+    assert "public_tests" in (he_pool / "rerank" / "public_tests.card.md").read_text()
+
+
+def test_calibrate_and_split_on_the_real_pool(he_pool: Path) -> None:
+    proc = run_assay("split", str(he_pool), "--seed", "3", "--ratios", "50/25/25")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    split = json.loads((he_pool / "rerank" / "split.json").read_text())
+    members = [m for v in split["splits"].values() for m in v]
+    assert len(members) == len(set(members)) == len(read_pool(he_pool).problems)
+    proc = run_assay("calibrate", str(he_pool), "--scorer", "tests.rerank.plugins:peeking")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    record = json.loads(
+        (he_pool / "rerank" / "tests.rerank.plugins_peeking.calibration.json").read_text()
+    )
+    overall = record["overall"]
+    assert overall["status"] == "ok" and overall["unstable"] is True
+    assert overall["roc_auc"] == 1.0 and overall["auc_lower"] is None  # no spread: no interval
+    parts = overall["reliability"] - overall["resolution"] + overall["uncertainty"]
+    assert overall["brier"] == pytest.approx(parts, abs=1e-12)
+    names = {s["name"] for s in record["slices"]}
+    assert {"benchmark=humaneval", "split=train", "split=validation", "split=test"} <= names
+    png = he_pool / "rerank" / record["diagram"]
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
