@@ -7,8 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from assay.rerank.calibrate import calibrate, reliability_png
 from assay.rerank.pool_io import read_pool
+from assay.rerank.run import rerank, write_record
+from assay.rerank.scorers.plugins import CallableScorer
+from assay.rerank.scorers.simple import LengthScorer
+from assay.rerank.scoring import TaskFinder
 from tests.conftest import run_assay
+from tests.rerank.plugins import peeking
 from tests.support.function import fn_pool
 from tests.support.rerank import he_pool, he_small
 
@@ -58,3 +64,30 @@ def test_calibrate_and_split_on_the_real_pool(he_pool: Path) -> None:
     assert {"benchmark=humaneval", "split=train", "split=validation", "split=test"} <= names
     png = he_pool / "rerank" / record["diagram"]
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_report_has_a_reranking_section_with_its_figures(he_pool: Path, tmp_path: Path) -> None:
+    # The records are made in process (the CLI runs of them are tested above); the report
+    # is the real command.
+    pool = read_pool(he_pool)
+    folder = tmp_path / "records"
+    folder.mkdir()
+    record = rerank(pool, LengthScorer(), [1], finder=TaskFinder([]))
+    write_record(folder / "length.json", record)
+    cal = calibrate(pool, CallableScorer("peek", peeking), 1, TaskFinder([]))
+    png = reliability_png(cal, folder / "peek.reliability.png")
+    assert png is not None
+    write_record(folder / "peek.calibration.json", cal.model_copy(update={"diagram": png.name}))
+    proc = run_assay("report", "--rerank", str(folder), "--out", str(tmp_path / "rep"))
+    assert proc.returncode == 0, proc.stderr
+    md = (tmp_path / "rep" / "report.md").read_text()
+    assert "## Reranking" in md and "### length on `pool`" in md
+    assert "lift-random[suite=humaneval,seed=1]" in md
+    assert "Calibration of peek" in md
+    pngs = sorted(p.name for p in (tmp_path / "rep").glob("rerank_*.png"))
+    assert any(n.startswith("rerank_forest") for n in pngs)
+    assert any(n.startswith("rerank_reliability") for n in pngs)
+    html = (tmp_path / "rep" / "report.html").read_text()
+    assert "Reranking" in html and "data:image/png;base64" in html
+    proc = run_assay("report", "--rerank", str(tmp_path / "nothing"))
+    assert proc.returncode == 2 and "--rerank" in proc.stderr

@@ -76,7 +76,7 @@ def build_he_pool(
     *,
     size: int = 5,
     seed: int = 7,
-    problems: int = 6,
+    problems: int = 5,
 ) -> Path:
     """Reference + first mutants of the first ``problems`` usable problems, labelled by the gate."""
     rng = random.Random(seed)
@@ -134,5 +134,5 @@ def he_small(tmp_path_factory: pytest.TempPathFactory, fn_pool: FunctionPool) ->
 def he_pool(
     tmp_path_factory: pytest.TempPathFactory, he_small: Path, fn_pool: FunctionPool
 ) -> Path:
-    """A real HumanEval mutation pool (6 problems, pool size 5) labelled by the function gate."""
+    """A real HumanEval mutation pool (5 problems, pool size 5) labelled by the function gate."""
     return build_he_pool(he_small, tmp_path_factory.mktemp("he-pool") / "pool", fn_pool)
