@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from assay.errors import InputError
+from assay.rerank.scorers.plugins import load_scorer
 from tests.conftest import run_assay
 from tests.support.rerank import labelled_pool
 
@@ -37,11 +39,23 @@ def test_a_module_callable_scorer_runs_end_to_end(small_pool: Path) -> None:
         ("tests.rerank.plugins:missing", "has no attribute"),
         ("tests.rerank.plugins:NotAScorer", "no score method"),
         ("tests.rerank.plugins:NOT_CALLABLE", "is not a scorer"),
-        ("tests.rerank.plugins:wrong_length", "2 scores for 3 candidates"),
         ("judged", "needs a model"),
     ],
 )
-def test_bad_scorer_specs_exit_2_naming_them(small_pool: Path, spec: str, words: str) -> None:
+def test_bad_scorer_specs_are_input_errors_naming_them(spec: str, words: str) -> None:
+    with pytest.raises(InputError) as caught:
+        load_scorer(spec)
+    assert spec in str(caught.value) and words in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("spec", "words"),
+    [
+        ("tests.rerank.plugins:missing", "has no attribute"),
+        ("tests.rerank.plugins:wrong_length", "2 scores for 3 candidates"),
+    ],
+)
+def test_bad_scorers_exit_2_naming_them(small_pool: Path, spec: str, words: str) -> None:
     proc = run_assay("rerank", str(small_pool), "--scorer", spec)
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert spec in proc.stderr and words in proc.stderr
