@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from assay.errors import InputError
+from assay.rerank.run import records_folder
 from assay.rerank.scorers.plugins import load_scorer
 from tests.conftest import run_assay
 from tests.support.rerank import labelled_pool
@@ -28,7 +29,11 @@ def test_a_module_callable_scorer_runs_end_to_end(small_pool: Path) -> None:
     (s,) = record["slices"]
     # by_rank puts the pool's first candidate on top: exactly the no-action baseline.
     assert s["methods"]["scorer"]["pass_at_1"] == s["methods"]["no_action"]["pass_at_1"] == 0.5
-    assert (small_pool / "rerank" / "tests.rerank.plugins_by_rank.json").is_file()
+    assert (records_folder(small_pool) / "tests.rerank.plugins_by_rank.json").is_file()
+    # The records sit beside the pool: the pool still verifies, and so do they (naming it).
+    assert run_assay("artifacts", "verify", str(small_pool)).returncode == 0
+    proc = run_assay("artifacts", "verify", str(records_folder(small_pool)))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pytest
 
 from assay.rerank.calibrate import calibrate, reliability_png
 from assay.rerank.pool_io import read_pool
-from assay.rerank.run import rerank, write_record
+from assay.rerank.run import records_folder, rerank, write_record
 from assay.rerank.scorers.plugins import CallableScorer
 from assay.rerank.scorers.simple import LengthScorer
 from assay.rerank.scoring import TaskFinder
@@ -29,7 +29,7 @@ def test_public_test_scorer_beats_random_on_humaneval_and_the_gate_is_shown(he_p
     )
     assert proc.returncode in (0, 1), proc.stderr
     print(proc.stdout)
-    record = json.loads((he_pool / "rerank" / "public_tests.json").read_text())
+    record = json.loads((records_folder(he_pool) / "public_tests.json").read_text())
     assert record["schema"] == "assay.rerank.v1"
     for s in record["slices"]:
         methods = s["methods"]
@@ -40,20 +40,20 @@ def test_public_test_scorer_beats_random_on_humaneval_and_the_gate_is_shown(he_p
     assert "lift-shuffled[suite=humaneval,seed=2]" in gates
     assert record["status"] == gates["overall"]["status"]
     assert ("overall: " + record["status"]) in proc.stdout
-    assert (he_pool / "rerank" / "pool_card.md").read_text().startswith("# Pool card")
-    assert "public_tests" in (he_pool / "rerank" / "public_tests.card.md").read_text()
+    assert (records_folder(he_pool) / "pool_card.md").read_text().startswith("# Pool card")
+    assert "public_tests" in (records_folder(he_pool) / "public_tests.card.md").read_text()
 
 
 def test_calibrate_and_split_on_the_real_pool(he_pool: Path) -> None:
     proc = run_assay("split", str(he_pool), "--seed", "3", "--ratios", "50/25/25")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    split = json.loads((he_pool / "rerank" / "split.json").read_text())
+    split = json.loads((records_folder(he_pool) / "split.json").read_text())
     members = [m for v in split["splits"].values() for m in v]
     assert len(members) == len(set(members)) == len(read_pool(he_pool).problems)
     proc = run_assay("calibrate", str(he_pool), "--scorer", "tests.rerank.plugins:peeking")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     record = json.loads(
-        (he_pool / "rerank" / "tests.rerank.plugins_peeking.calibration.json").read_text()
+        (records_folder(he_pool) / "tests.rerank.plugins_peeking.calibration.json").read_text()
     )
     overall = record["overall"]
     assert overall["status"] == "ok" and overall["unstable"] is True
@@ -62,7 +62,7 @@ def test_calibrate_and_split_on_the_real_pool(he_pool: Path) -> None:
     assert overall["brier"] == pytest.approx(parts, abs=1e-12)
     names = {s["name"] for s in record["slices"]}
     assert {"benchmark=humaneval", "split=train", "split=validation", "split=test"} <= names
-    png = he_pool / "rerank" / record["diagram"]
+    png = records_folder(he_pool) / record["diagram"]
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

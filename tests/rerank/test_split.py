@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from assay.errors import InputError
 from assay.rerank.pool_io import read_pool
+from assay.rerank.run import records_folder
 from assay.rerank.split import parse_ratios, split_pool
 from tests.conftest import run_assay
 from tests.support.rerank import labelled_pool
@@ -40,7 +41,7 @@ def test_a_pool_that_cannot_cover_both_classes_is_a_typed_blocker(tmp_path: Path
     proc = run_assay("split", str(folder))
     assert proc.returncode == 1
     assert "split_coverage_blocker" in proc.stderr and "no passing candidate" in proc.stderr
-    written = json.loads((folder / "rerank" / "split.json").read_text())
+    written = json.loads((records_folder(folder) / "split.json").read_text())
     assert written["status"] == "blocked" and written["blocker"]["kind"] == "split_coverage_blocker"
     proc = run_assay("split", str(folder), "--ratios", "80/0/20")
     assert proc.returncode == 2 and "--ratios" in proc.stderr

@@ -14,8 +14,8 @@ def report_cmd(
     out: Path | None = typer.Option(
         None,
         "--out",
-        help="Report folder (default: RUN/report of the first run; POOL/rerank/report with"
-        " --rerank alone).",
+        help="Report folder (default: RUN/report of the first run; with --rerank alone, the"
+        " folder POOL.report beside the first pool).",
     ),
     rerank: list[Path] = typer.Option(
         [],
@@ -40,7 +40,6 @@ def report_cmd(
     """
     from assay.cli.options import output_folder
     from assay.errors import InputError
-    from assay.records.rerank import RERANK_DIR
     from assay.report.build import write_report
 
     runs = runs or []
@@ -48,9 +47,9 @@ def report_cmd(
         raise InputError.single(
             "assay report", "RUNS", "nothing to report on", "give run directories or --rerank POOL"
         )
-    default = runs[0] / "report" if runs else rerank[0] / RERANK_DIR / "report"
-    if not runs and not (rerank[0] / "pool.json").is_file():
-        default = rerank[0] / "report"
+    # Beside the pool, never in it or in its records folder: both keep verifying.
+    first = rerank[0] if rerank else None
+    default = runs[0] / "report" if runs or first is None else first.parent / f"{first.name}.report"
     files = write_report(
         runs, output_folder(out or default, "--out"), interim=interim, rerank=rerank
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 SUITE_HELP = "A suite folder holding the pool's tasks (repeatable; default: the pool's source)."
-OUT_HELP = "Folder for the records (default POOL/rerank)."
+OUT_HELP = "Folder for the records (default POOL.rerank beside the pool)."
 
 
 def _seeds(seeds: list[int]) -> list[int]:
@@ -51,7 +51,7 @@ def rerank_cmd(
     from assay.rerank.cards import pool_card, scorer_card
     from assay.rerank.lift import BASELINES
     from assay.rerank.pool_io import read_pool
-    from assay.rerank.run import DEFAULT_BASELINES, rerank, results_dir, write_record
+    from assay.rerank.run import DEFAULT_BASELINES, rerank, results_dir, seal, write_record
     from assay.rerank.scorers.plugins import ScorerOptions, load_scorer, safe_name
     from assay.rerank.scoring import TaskFinder, default_suites
     from assay.store.atomic import write_atomic
@@ -80,6 +80,7 @@ def rerank_cmd(
     path = write_record(folder / f"{name}.json", record)
     write_atomic(folder / f"{name}.card.md", scorer_card(record, the_scorer))
     write_atomic(folder / "pool_card.md", pool_card(pool))
+    seal(folder, pool)
     if as_json:
         typer.echo(dumps(record, indent=2))
     else:
@@ -138,7 +139,7 @@ def calibrate_cmd(
     from assay.records.rerank import SPLIT_FILE
     from assay.rerank.calibrate import calibrate, reliability_png
     from assay.rerank.pool_io import read_pool
-    from assay.rerank.run import results_dir, write_record
+    from assay.rerank.run import results_dir, seal, write_record
     from assay.rerank.scorers.plugins import ScorerOptions, load_scorer, safe_name
     from assay.rerank.scoring import TaskFinder, default_suites
     from assay.rerank.split_io import read_split
@@ -152,6 +153,7 @@ def calibrate_cmd(
     png = reliability_png(record, folder / f"{name}.reliability.png")
     record = record.model_copy(update={"diagram": png.name if png is not None else None})
     path = write_record(folder / f"{name}.calibration.json", record)
+    seal(folder, pool)
     if as_json:
         typer.echo(dumps(record, indent=2))
     else:
@@ -196,13 +198,15 @@ def split_cmd(
     from assay.records.canonical import dumps
     from assay.records.rerank import SPLIT_FILE
     from assay.rerank.pool_io import read_pool
-    from assay.rerank.run import results_dir, write_record
+    from assay.rerank.run import results_dir, seal, write_record
     from assay.rerank.split import parse_ratios, split_pool
 
     shares = parse_ratios(ratios)
     pool = read_pool(pool_dir)
     record = split_pool(pool, seed, shares)
-    path = write_record(results_dir(pool, out) / SPLIT_FILE, record)
+    folder = results_dir(pool, out)
+    path = write_record(folder / SPLIT_FILE, record)
+    seal(folder, pool)
     if as_json:
         typer.echo(dumps(record, indent=2))
     elif record.blocker is not None:

@@ -2,7 +2,8 @@
 
 ``assay rerank`` writes ``assay.rerank.v1`` (:class:`RerankRecord`), ``assay calibrate``
 ``assay.calibration.v1`` (:class:`CalibrationRecord`) and ``assay split``
-``assay.split.v1`` (:class:`SplitRecord`), each into the pool's ``rerank/`` folder.
+``assay.split.v1`` (:class:`SplitRecord`), each into the folder ``POOL.rerank`` beside the
+pool (so the pool's own artifact index still verifies).
 Metrics are shares in [0, 1]; lifts are in points (hundredths).
 """
 
@@ -17,7 +18,7 @@ from assay.records.claim import ClaimResult
 RERANK_SCHEMA: Final = "assay.rerank.v1"
 CALIBRATION_SCHEMA: Final = "assay.calibration.v1"
 SPLIT_SCHEMA: Final = "assay.split.v1"
-RERANK_DIR: Final = "rerank"
+RERANK_SUFFIX: Final = ".rerank"
 SPLIT_FILE: Final = "split.json"
 
 CalibrationStatus = Literal["ok", "missing", "no_finite_scores", "single_class"]

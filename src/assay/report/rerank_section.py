@@ -1,8 +1,8 @@
 """The reranking section: lift table, gates, forest plot, calibration and reliability diagram.
 
 ``assay report [RUN ...] --rerank DIR`` reads every ``assay.rerank.v1`` and
-``assay.calibration.v1`` record in DIR — a pool folder (its ``rerank/`` folder is read) or
-a folder of records written with ``--out``.
+``assay.calibration.v1`` record in DIR — a pool folder (the ``POOL.rerank`` folder beside
+it is read) or a folder of records written with ``--out``.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from assay.errors import InputError
-from assay.records.rerank import RERANK_DIR, CalibrationRecord, RerankRecord
+from assay.records.rerank import CalibrationRecord, RerankRecord
 from assay.report.document import Block, Figure, Heading, Paragraph, Table
+from assay.rerank.run import records_folder
 
 RERANK_NOTE = (
     "pass@1 is the exact expectation over uniform tie-breaking; *random* is c/m, *no_action*"
@@ -39,9 +40,10 @@ class RerankBundle:
     calibrations: list[CalibrationRecord]
 
 
-def _records_folder(path: Path) -> Path:
+def records_folder_of(path: Path) -> Path:
+    """The records folder ``--rerank PATH`` means: ``POOL.rerank`` for a pool folder."""
     if (path / "pool.json").is_file():
-        return path / RERANK_DIR
+        return records_folder(path)
     return path
 
 
@@ -49,7 +51,7 @@ def load_rerank(dirs: Sequence[Path]) -> list[RerankBundle]:
     """Every rerank and calibration record of each folder (InputError naming a bad one)."""
     out = []
     for given in dirs:
-        folder = _records_folder(given)
+        folder = records_folder_of(given)
         if not folder.is_dir():
             raise InputError.single(
                 given, "--rerank", "no rerank records here", "run assay rerank POOL first"

@@ -1,7 +1,9 @@
 """``assay rerank``: a scorer over a pool under each seed, summarized, gated, recorded.
 
-The record goes to ``POOL/rerank/<scorer>.json`` (``assay.rerank.v1``), beside the scorer's
-card ``<scorer>.card.md`` and the pool card ``pool_card.md``.
+The record goes to ``POOL.rerank/<scorer>.json`` (``assay.rerank.v1``; a folder beside the
+pool, so the pool's own artifact index still verifies), with the scorer's card
+``<scorer>.card.md``, the pool card ``pool_card.md`` and an artifact index naming the pool
+as its parent.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from pathlib import Path
 from assay import __version__
 from assay.records.canonical import dumps
 from assay.records.pool import POOL_CANDIDATES
-from assay.records.rerank import RERANK_DIR, ProblemScore, RerankRecord
+from assay.records.rerank import RERANK_SUFFIX, ProblemScore, RerankRecord
+from assay.release.artifacts import write_artifacts
 from assay.rerank.gates import decide, overall
 from assay.rerank.lift import problem_values, summarize
 from assay.rerank.pool_io import Pool
@@ -87,11 +90,21 @@ def rerank(
     )
 
 
+def records_folder(pool_folder: Path) -> Path:
+    """The default folder of a pool's rerank records: ``POOL.rerank`` beside it."""
+    return pool_folder.parent / f"{pool_folder.name}{RERANK_SUFFIX}"
+
+
 def results_dir(pool: Pool, out: Path | None = None) -> Path:
-    """Where rerank, calibrate and split write (``POOL/rerank`` unless given)."""
-    folder = out if out is not None else pool.folder / RERANK_DIR
+    """Where rerank, calibrate and split write (``POOL.rerank`` unless given)."""
+    folder = out if out is not None else records_folder(pool.folder)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def seal(folder: Path, pool: Pool) -> Path:
+    """Index the records folder's files, naming the pool (by its index's hash) as parent."""
+    return write_artifacts(folder, parents=[pool.folder])
 
 
 def write_record(path: Path, record: object) -> Path:
