@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
 from assay.records.pool import PoolCandidate
@@ -43,7 +43,6 @@ class Scores:
     p_pass: list[float] | None = None
     status: ScoreStatus = "ok"
     detail: str = ""
-    extra: dict[str, float] = field(default_factory=dict)
 
     def check(self, n: int, who: str) -> Scores:
         """Return self if it fits ``n`` candidates; raise ValueError naming ``who`` if not."""
