@@ -49,13 +49,13 @@ def small(tmp_path_factory, humaneval_dir, mbppplus_dir):
     he = _suite(humaneval_dir, HUMANEVAL, root / "humaneval")
     mb = _suite(mbppplus_dir, MBPPPLUS, root / "mbppplus")
     outs = {}
-    for name, suite in (("he", he), ("mb", mb)):
-        for k in (1, 2):
-            out = root / f"{name}{k}"
-            done = _build(suite, out)
-            assert done.returncode == 0, done.stderr
-            assert done.stdout.strip().endswith(str(out))
-            outs[f"{name}{k}"] = out
+    # HumanEval twice (the determinism check), MBPP+ once: each build is a process of its own.
+    for key, suite in (("he1", he), ("he2", he), ("mb1", mb)):
+        out = root / key
+        done = _build(suite, out)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip().endswith(str(out))
+        outs[key] = out
     return {"he": he, "mb": mb, **outs}
 
 
@@ -65,7 +65,6 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 def test_two_builds_are_the_same_bytes(small) -> None:
     assert _files(small["he1"]) == _files(small["he2"])
-    assert _files(small["mb1"]) == _files(small["mb2"])
 
 
 def test_kept_problems_hold_the_passing_reference_and_failing_mutants(small) -> None:
@@ -123,9 +122,9 @@ def test_the_pool_verifies_with_manifest_verify_and_artifacts_verify(small) -> N
         done = run_assay(command, "verify", str(small["mb1"]))
         assert done.returncode == 0, done.stdout + done.stderr
         assert "verified" in done.stdout
-    (small["mb2"] / "dropped.jsonl").write_text("")
+    (small["he2"] / "dropped.jsonl").write_text("")  # he2 is not read after this test
     for command in ("manifest", "artifacts"):
-        done = run_assay(command, "verify", str(small["mb2"]))
+        done = run_assay(command, "verify", str(small["he2"]))
         assert done.returncode == 1 and "dropped.jsonl" in done.stdout
 
 

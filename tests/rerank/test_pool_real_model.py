@@ -19,7 +19,7 @@ from tests.support.smollm import smollm
 __all__ = ["fn_pool", "humaneval_dir", "smollm"]
 
 PROBLEMS = ["humaneval-2", "humaneval-53"]
-MAX_TOKENS = 64
+MAX_TOKENS = 48
 
 pytestmark = pytest.mark.timeout(0)  # bounded by counts; the server's start has its own guard
 

@@ -125,7 +125,6 @@ def test_sample_origin_is_a_resumable_run_then_a_pool(sampled) -> None:
     ("args", "needle"),
     [
         (["--origin", "nope"], "--origin"),
-        (["--origin", "mutation", "--pool-size", "1"], "--pool-size"),
         (["--origin", "sample"], "--model"),
         (["--origin", "sample", "--model", "x:y", "--n", "0"], "--n"),
     ],

@@ -23,6 +23,7 @@ from assay.cli import (
     query,
     release,
     report,
+    rerank,
     run,
     serve,
     stats,
@@ -53,6 +54,9 @@ app.add_typer(artifacts.manifest_app, name="manifest")
 app.add_typer(pool.app, name="pool")
 app.command("query")(query.query_cmd)
 app.add_typer(importers.app, name="import")
+app.command("rerank")(rerank.rerank_cmd)
+app.command("calibrate")(rerank.calibrate_cmd)
+app.command("split")(rerank.split_cmd)
 app.command("audit")(audit.audit_cmd)
 
 
