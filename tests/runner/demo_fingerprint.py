@@ -13,9 +13,9 @@ and for claim budgets (issue 12, part B): the demo's claims declare transport an
 audit-distortion budgets of 0.05 each, which raise the bar their bound must clear, so
 ``escalate-beats-solo``'s p_claim changed (still fail_closed, insufficient_evidence);
 and for the task-strength audit (issue 15): hidden tests added to add-months (+5),
-interval-merge (+3), inventory-race (+1), money-rounding (+2) and word-tally (+1) changed
-only ``verdict.hidden.total`` and ``verdict.hidden.passed`` of those tasks' 45 attempts (no
-outcome, success, arm metric or claim).
+interval-merge (+3), inventory-race (+1), money-rounding (+2), word-tally (+1) and
+glob-match (+1) changed only ``verdict.hidden.total`` and ``verdict.hidden.passed`` of those
+tasks' attempts (no outcome, success, arm metric or claim).
 
 To regenerate it after a change that is meant to change the demo's numbers::
 

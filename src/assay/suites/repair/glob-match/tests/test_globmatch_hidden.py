@@ -72,3 +72,8 @@ def test_filter_paths_keeps_order():
     result = filter_paths("b/**/*.py", paths)
     assert type(result) is list
     assert result == ["b/x.py", "b/c/y.py"]
+
+
+def test_star_still_needs_the_character_after_it():
+    assert not match("*.py", "setupxpy")
+    assert match("*.py", "setup.py")
