@@ -8,13 +8,10 @@ the scripts alone (what each judge scores solution A and B per task) and compare
 from __future__ import annotations
 
 import itertools
-import json
-import math
+import subprocess
+from pathlib import Path
 
 import pytest
-import subprocess
-import sys
-from pathlib import Path
 
 from assay.judge import position_of, read_judgments
 from assay.records.judgment import JUDGMENTS_FILE
@@ -163,5 +160,4 @@ def test_bad_rubrics_and_a_missing_extra_exit_2_naming_them(judged_copy, judge_s
     judgments = read_judgments(run)
     assert judgments and all(j.status == "ok" for j in judgments)
     assert all(j.subject_lint.total is None and j.subject_lint.unavailable for j in judgments)
-    assert sys.executable  # the shim hid ruff from this interpreter only
-    assert not math.isnan(judgments[0].gap or 0.0)
+    assert all("ruff" in (j.subject_lint.unavailable or "") for j in judgments)
