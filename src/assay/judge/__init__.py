@@ -10,7 +10,13 @@
 - ``summary`` — gap per arm over tasks, Krippendorff's alpha, position bias.
 """
 
-from assay.judge.execute import JudgeOptions, JudgeSummary, judge_run, read_judgments
+from assay.judge.execute import (
+    JudgeOptions,
+    JudgeSummary,
+    judge_run,
+    position_of,
+    read_judgments,
+)
 from assay.judge.reply import Failure, Parsed, Scored, parse_reply, render_reply
 from assay.judge.rubric import DEFAULT_RUBRIC, Rubric, load_rubric
 from assay.judge.summary import (
@@ -40,6 +46,7 @@ __all__ = [
     "load_rubric",
     "parse_reply",
     "position_bias",
+    "position_of",
     "read_judgments",
     "render_reply",
     "require_krippendorff",

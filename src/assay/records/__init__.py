@@ -8,7 +8,8 @@
 - ``verdict``   — the gate's verdict and the isolation it achieved (``assay.verdict.v1``);
 - ``artifacts`` — the artifact index of a folder (``assay.artifacts.v1``);
 - ``preflight`` — what ``assay preflight`` checked (``assay.preflight.v1``);
-- ``audit``     — the ``audit_draw`` event of a ``sample:P`` escalation trigger.
+- ``audit``     — the ``audit_draw`` event of a ``sample:P`` escalation trigger;
+- ``judgment``  — a blind code-quality judgment (``assay.judgment.v1``, ``judgments.jsonl``).
 
 Nothing here imports any other part of assay but :mod:`assay.errors`.
 """
