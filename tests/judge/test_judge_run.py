@@ -117,8 +117,6 @@ def test_a_cut_judgment_file_resumes_without_duplicates(judged_copy, judge_scrip
     lines = (run / JUDGMENTS_FILE).read_text().splitlines(keepends=True)
     assert lines[:5] == full[:5]
     assert len({j.key for j in read_judgments(run)}) == len(lines) == 16
-    third = _judge(run, a, hostile)
-    assert "0 judgment(s) written (0 failed), 16 already recorded" in third.stdout
 
 
 def test_bad_rubrics_and_a_missing_extra_exit_2_naming_them(judged_copy, judge_script, tmp_path):

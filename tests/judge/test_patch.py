@@ -23,7 +23,7 @@ def _entry(text: str) -> Entry:
     return Entry("file", len(raw), hashlib.sha256(raw).hexdigest(), raw)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(lines, lines, st.sampled_from(["modified", "added", "deleted"]))
 def test_the_rendered_diff_applies_back_exactly(old: str, new: str, status: str) -> None:
     with tempfile.TemporaryDirectory() as folder:

@@ -28,7 +28,12 @@ def judge_cmd(
         "--both-orders",
         help="Judge every pair in both orders (subject as A, then as B): measures position bias.",
     ),
-    seed: int = typer.Option(0, "--seed", help="Seed of the order each pair is shown in."),
+    seed: int = typer.Option(
+        0, "--seed", help="Seed of the order each pair is shown in (and of --limit's sample)."
+    ),
+    limit: int | None = typer.Option(
+        None, "--limit", min=1, help="Judge at most N pairs: a seeded sample of the selection."
+    ),
     max_tokens: int = typer.Option(
         2048, "--max-tokens", min=16, help="Reply tokens per judgment at most."
     ),
@@ -67,6 +72,7 @@ def judge_cmd(
         both_orders=both_orders,
         seed=seed,
         max_tokens=max_tokens,
+        limit=limit,
         timeout_s=timeout_s,
     )
     summary = judge_run(

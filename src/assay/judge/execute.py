@@ -58,6 +58,8 @@ class JudgeOptions:
     both_orders: bool = False
     seed: int = 0
     max_tokens: int = 2048
+    limit: int | None = None
+    """Judge at most this many pairs: a seeded random sample of the selected attempts."""
     temperature: float = 0.0
     timeout_s: float = 600.0
 
@@ -105,10 +107,23 @@ def orders(seed: int, pair_id: str, both: bool) -> tuple[Position, ...]:
     return (drawn, other) if both else (drawn,)
 
 
-def selected(records: list[AttemptRecord], include_all: bool) -> list[AttemptRecord]:
-    """Successful attempts (or every finished one), in attempt-id order."""
-    keep = [r for r in records if (r.outcome in FINISHED if include_all else r.success)]
-    return sorted(keep, key=lambda r: r.attempt_id)
+def selected(
+    records: list[AttemptRecord], include_all: bool, limit: int | None = None, seed: int = 0
+) -> list[AttemptRecord]:
+    """Successful attempts (or every finished one), in attempt-id order.
+
+    With ``limit``, a sample of that many drawn with ``seed``: the same sample every time,
+    so a resumed or repeated run judges the same pairs.
+    """
+    keep = sorted(
+        (r for r in records if (r.outcome in FINISHED if include_all else r.success)),
+        key=lambda r: r.attempt_id,
+    )
+    if limit is not None and limit < len(keep):
+        keep = sorted(
+            random.Random(f"{seed}/sample").sample(keep, limit), key=lambda r: r.attempt_id
+        )
+    return keep
 
 
 def _tasks(run: RunDir) -> dict[str, Task]:
@@ -150,7 +165,9 @@ class _Judging:
         self._reference_lint: dict[str, LintCounts] = {}
 
     def pairs(self, tasks: dict[str, Task]) -> Iterator[_Pair]:
-        for attempt in selected(list(self.run.latest().values()), self.options.include_all):
+        opts = self.options
+        chosen = selected(list(self.run.latest().values()), opts.include_all, opts.limit, opts.seed)
+        for attempt in chosen:
             task = tasks.get(attempt.task_id)
             if task is None:
                 continue  # a task absent from tasks.json cannot be rebuilt; nothing to judge
