@@ -124,3 +124,12 @@ def test_the_judge_sees_no_test_and_no_verdict_and_a_kill_resumes(judged_copy):
     task = load_task(REPO / "src/assay/suites/repair/window-sums")
     reference = (task.solution / "windows.py").read_text().strip()
     assert all(task.prompt_text.strip() in p and reference in p for p in prompts)
+
+
+def test_a_judge_that_never_answers_records_nothing_and_exits_1(judged_copy):
+    with loopback(lambda seen, n: Answer(401, {"error": {"message": "bad key"}})) as (url, sent):
+        done = run_assay("judge", str(judged_copy), "--judge-model", f"openai:judge@{url}/v1")
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.count("no reply: ") == len(sent) == 2  # a 401 is not retried
+    assert "0 judgment(s) written" in done.stdout
+    assert read_judgments(judged_copy) == []

@@ -159,3 +159,10 @@ def test_bad_rubrics_and_a_missing_extra_exit_2_naming_them(judged_copy, judge_s
     assert judgments and all(j.status == "ok" for j in judgments)
     assert all(j.subject_lint.total is None and j.subject_lint.unavailable for j in judgments)
     assert all("ruff" in (j.subject_lint.unavailable or "") for j in judgments)
+
+    # A judgment line that is not a record is bad input, named by file and line.
+    with (run / JUDGMENTS_FILE).open("a") as fh:
+        fh.write('{"schema": "assay.judgment.v1"}\n')
+    done = run_assay("judge", str(run), "--judge-model", spec)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"{JUDGMENTS_FILE}: line {len(judgments) + 1}: not a judgment record" in done.stderr
