@@ -162,15 +162,24 @@ class _Judging:
         self.models = models
         self.summary = JudgeSummary()
         self.ruff = ruff_command()
-        self._reference_lint: dict[str, LintCounts] = {}
+        # Keyed by the shown files, not the task: the paths shown depend on the attempt.
+        self._reference_lint: dict[tuple[tuple[str, str | None], ...], LintCounts] = {}
 
-    def pairs(self, tasks: dict[str, Task]) -> Iterator[_Pair]:
+    def todo(self, attempt_id: str, done: set[tuple[str, str, str]]) -> list[tuple[str, Position]]:
+        """The (judge, position) judgments of a pair not recorded yet."""
+        wanted = orders(self.options.seed, attempt_id, self.options.both_orders)
+        return [(s, p) for s in self.models for p in wanted if (s, attempt_id, p) not in done]
+
+    def pairs(self, tasks: dict[str, Task], done: set[tuple[str, str, str]]) -> Iterator[_Pair]:
         opts = self.options
         chosen = selected(list(self.run.latest().values()), opts.include_all, opts.limit, opts.seed)
         for attempt in chosen:
             task = tasks.get(attempt.task_id)
             if task is None:
                 continue  # a task absent from tasks.json cannot be rebuilt; nothing to judge
+            self.summary.pairs += 1
+            if not self.todo(attempt.attempt_id, done):
+                continue  # judged already: nothing to rebuild or lint
             try:
                 diff = (self.run.root / attempt.diff).read_text(encoding="utf-8")
                 code: PairCode | None = pair_code(task, diff)
@@ -179,9 +188,12 @@ class _Judging:
                 code, problem = None, f"the attempt's code could not be rebuilt: {exc}"
             none = LintCounts(total=None, unavailable="no code")
             sub = none if code is None else lint_counts(code.subject, self.ruff)
-            if code is not None and task.id not in self._reference_lint:
-                self._reference_lint[task.id] = lint_counts(code.reference, self.ruff)
-            ref = self._reference_lint.get(task.id, none)
+            ref = none
+            if code is not None:
+                key = tuple(sorted(code.reference.items()))
+                if key not in self._reference_lint:
+                    self._reference_lint[key] = lint_counts(code.reference, self.ruff)
+                ref = self._reference_lint[key]
             yield _Pair(attempt, task, code, problem, sub, ref)
 
     def judge(self, pair: _Pair, spec: str, position: Position) -> JudgmentRecord | None:
@@ -275,20 +287,19 @@ def judge_run(
         repair_tail(path)
         done = {j.key for j in read_judgments(root)}
         work = _Judging(run, options, models)
-        for pair in work.pairs(tasks):
-            work.summary.pairs += 1
-            for spec in models:
-                for position in orders(options.seed, pair.attempt.attempt_id, options.both_orders):
-                    if (spec, pair.attempt.attempt_id, position) in done:
-                        work.summary.skipped += 1
-                        continue
-                    record = work.judge(pair, spec, position)
-                    if record is None:
-                        continue
-                    append_synced(path, dumps(record) + "\n", root)
-                    done.add(record.key)
-                    work.summary.written += 1
-                    work.summary.failed += record.status == "failed"
-                    if on_record is not None:
-                        on_record(record)
+        for pair in work.pairs(tasks, done):
+            for spec, position in work.todo(pair.attempt.attempt_id, done):
+                record = work.judge(pair, spec, position)
+                if record is None:
+                    continue
+                append_synced(path, dumps(record) + "\n", root)
+                done.add(record.key)
+                work.summary.written += 1
+                work.summary.failed += record.status == "failed"
+                if on_record is not None:
+                    on_record(record)
+        per_pair = len(models) * (2 if options.both_orders else 1)
+        work.summary.skipped = (
+            work.summary.pairs * per_pair - work.summary.written - len(work.summary.faults)
+        )
     return work.summary
