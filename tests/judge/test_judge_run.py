@@ -130,6 +130,8 @@ def test_bad_rubrics_and_a_missing_extra_exit_2_naming_them(judged_copy, judge_s
     assert str(bad) in done.stderr and "weights sum to 0.95, not 1" in done.stderr
     done = run_assay("judge", str(run), "--judge-model", spec, "--rubric", "nope@9")
     assert done.returncode == 2 and "code-quality@1" in done.stderr
+    v2 = tmp_path / "v2.toml"
+    v2.write_text(rubric.replace('version = "1"', 'version = "2"'))
 
     # Without krippendorff two judges are refused before any call; without ruff one judge
     # still judges, its lint counts recorded as unavailable.
@@ -159,6 +161,11 @@ def test_bad_rubrics_and_a_missing_extra_exit_2_naming_them(judged_copy, judge_s
     assert judgments and all(j.status == "ok" for j in judgments)
     assert all(j.subject_lint.total is None and j.subject_lint.unavailable for j in judgments)
     assert all("ruff" in (j.subject_lint.unavailable or "") for j in judgments)
+
+    # A valid rubric of another version cannot be mixed into the judgments already made.
+    done = run_assay("judge", str(run), "--judge-model", spec, "--rubric", str(v2))
+    assert done.returncode == 2 and "code-quality@1" in done.stderr and "seed 0" in done.stderr
+    assert len(read_judgments(run)) == len(judgments)
 
     # A judgment line that is not a record is bad input, named by file and line.
     with (run / JUDGMENTS_FILE).open("a") as fh:

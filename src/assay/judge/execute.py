@@ -272,6 +272,22 @@ class _Judging:
         )
 
 
+def _same_design(path: Path, recorded: list[JudgmentRecord], options: JudgeOptions) -> None:
+    """Refuse to mix rubrics or order seeds in one file: its judgments must be comparable."""
+    designs = {(j.rubric, j.rubric_sha256, j.order_seed) for j in recorded}
+    mine = (options.rubric.label, options.rubric.sha256, options.seed)
+    other = sorted(d for d in designs if d != mine)
+    if other:
+        rubric, sha, seed = other[0]
+        raise InputError.single(
+            path,
+            "rubric, order_seed",
+            f"already holds judgments with rubric {rubric} (sha256 {sha[:12]}) and seed {seed};"
+            f" this run asks for {mine[0]} (sha256 {mine[1][:12]}) and seed {mine[2]}",
+            "judge with the same --rubric and --seed, or move judgments.jsonl away first",
+        )
+
+
 def judge_run(
     root: Path,
     options: JudgeOptions,
@@ -285,7 +301,9 @@ def judge_run(
     path = root / JUDGMENTS_FILE
     with run.lock("assay judge"):
         repair_tail(path)
-        done = {j.key for j in read_judgments(root)}
+        recorded = read_judgments(root)
+        _same_design(path, recorded, options)
+        done = {j.key for j in recorded}
         work = _Judging(run, options, models)
         for pair in work.pairs(tasks, done):
             for spec, position in work.todo(pair.attempt.attempt_id, done):
