@@ -25,6 +25,7 @@ from assay.records.verdict import (
     TestResult,
     Verdict,
 )
+from assay.sandbox.servers import SlotError
 from assay.tasks.load import Task
 from assay.tasks.spec import FunctionSpec
 from assay.verify import deps
@@ -39,7 +40,6 @@ from assay.verify.function.data import (
     sha256_text,
 )
 from assay.verify.function.executor import Answer, FunctionPool, Job, Run, shared_pool
-from assay.verify.function.slots import SlotError
 
 MAX_SOURCE_BYTES = 1024 * 1024
 
