@@ -19,6 +19,7 @@ from assay.cli import (
     claims,
     importers,
     pool,
+    judge,
     preflight,
     query,
     release,
@@ -58,6 +59,7 @@ app.command("rerank")(rerank.rerank_cmd)
 app.command("calibrate")(rerank.calibrate_cmd)
 app.command("split")(rerank.split_cmd)
 app.command("audit")(audit.audit_cmd)
+app.command("judge")(judge.judge_cmd)
 
 
 def _version(value: bool) -> None:

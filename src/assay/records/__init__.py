@@ -10,6 +10,7 @@
 - ``preflight`` — what ``assay preflight`` checked (``assay.preflight.v1``);
 - ``audit``     — the ``audit_draw`` event of a ``sample:P`` escalation trigger;
 - ``task_audit`` — the task-strength audit of a suite (``assay.audit.v1``, ``assay audit``).
+- ``judgment``  — a blind code-quality judgment (``assay.judgment.v1``, ``judgments.jsonl``).
 
 Nothing here imports any other part of assay but :mod:`assay.errors`.
 """

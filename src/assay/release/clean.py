@@ -39,6 +39,7 @@ LOCK_FILE: Final = ".lock"
 RUN_RECORDS: Final = (
     LOCK_FILE,
     "attempts.jsonl",
+    "judgments.jsonl",
     "environment.json",
     "summary.csv",
     "events/*.jsonl",

@@ -265,6 +265,9 @@ def blocks(a: Analysis) -> list[Block]:
         if "channels.png" in figs:
             out.append(figs["channels.png"])
     out += _hazard_channels(a)
+    from assay.report.quality import quality_blocks
+
+    out += quality_blocks(a.runs)  # only for judged runs: an unjudged report is unchanged
     out += [
         Heading(2, "Limitations", "limitations"),
         Paragraph("Generated from what these run directories cannot support:"),

@@ -33,6 +33,7 @@ from assay.records.canonical import digest, dumps
 from assay.records.manifest import Manifest, manifest_from_dict
 from assay.records.tasks import TASKS_FILE, TaskList
 from assay.store.atomic import full_disk_names, write_atomic
+from assay.store.lines import append_synced, committed_lines, repair_tail
 from assay.store.lock import RunLock
 
 ATTEMPTS = "attempts.jsonl"
@@ -61,40 +62,6 @@ SUMMARY_COLUMNS = (
     "fault_class",
     "try",
 )
-
-
-def _repair_tail(path: Path) -> int:
-    """Cut a final line left without its newline by a crash; return the bytes dropped."""
-    if not path.is_file():
-        return 0  # missing or not a file: reading the records says so, as bad input
-    data = path.read_bytes()
-    if not data or data.endswith(b"\n"):
-        return 0
-    keep = data.rfind(b"\n") + 1
-    with path.open("r+b") as fh:
-        fh.truncate(keep)
-        fh.flush()
-        os.fsync(fh.fileno())
-    return len(data) - keep
-
-
-def _committed_lines(path: Path) -> list[tuple[int, str]]:
-    """The complete lines of an append-only file, numbered; a cut last line is not one."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError.single(
-            path, "", f"cannot read the attempt records: {exc}", "restore the file from a backup"
-        ) from None
-    out = []
-    for n, raw in enumerate(data.split(b"\n")[:-1], start=1):
-        try:
-            out.append((n, raw.decode("utf-8")))
-        except UnicodeDecodeError:
-            raise InputError.single(
-                path, f"line {n}", "not UTF-8 text", "restore the file from a backup"
-            ) from None
-    return out
 
 
 class EventLog:
@@ -195,7 +162,7 @@ class RunDir:
     def repair(self) -> int:
         """Cut a line left without its newline by a crash (the lock holder only)."""
         with full_disk_names(self.root / ATTEMPTS, self.root):
-            return _repair_tail(self.root / ATTEMPTS)
+            return repair_tail(self.root / ATTEMPTS)
 
     def write(self, rel: str, text: str) -> Path:
         """Write a whole file of the run atomically; a full disk names the file."""
@@ -258,27 +225,14 @@ class RunDir:
         ever follows half a line; a full disk raises :class:`~assay.errors.DiskFull`.
         """
         path = self.root / ATTEMPTS
-        data = (dumps(record) + "\n").encode("utf-8")
-        with self._lock, full_disk_names(path, self.root):
-            fd = os.open(path, os.O_WRONLY | os.O_APPEND)
-            try:
-                start = os.lseek(fd, 0, os.SEEK_END)
-                try:
-                    view = memoryview(data)
-                    while view:  # unbuffered: nothing is left to be written on close
-                        view = view[os.write(fd, view) :]
-                    os.fsync(fd)
-                except OSError:
-                    os.ftruncate(fd, start)
-                    raise
-            finally:
-                os.close(fd)
+        with self._lock:
+            append_synced(path, dumps(record) + "\n", self.root)
 
     def attempts(self) -> list[AttemptRecord]:
         """Every committed attempt record in file order (corrupt lines raise InputError)."""
         path = self.root / ATTEMPTS
         out: list[AttemptRecord] = []
-        for n, line in _committed_lines(path):
+        for n, line in committed_lines(path):
             if not line.strip():
                 continue
             try:
