@@ -17,6 +17,7 @@ from assay.cli import (
     artifacts,
     claims,
     importers,
+    optimize,
     preflight,
     query,
     release,
@@ -49,6 +50,7 @@ app.add_typer(release.app, name="release")
 app.add_typer(artifacts.app, name="artifacts")
 app.command("query")(query.query_cmd)
 app.add_typer(importers.app, name="import")
+app.command("optimize")(optimize.optimize_cmd)
 
 
 def _version(value: bool) -> None:
