@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ from assay.errors import InputError
 from assay.sandbox import process
 from assay.sandbox.isolation import plan_for
 from assay.sandbox.limits import UNPRIVILEGED_UID, Limits
-from assay.sandbox.scratch import give_tree
+from assay.sandbox.scratch import give_tree, scratch_dir
 
 INSTRUCTIONS_FILE: Final = "AGENTS.md"
 CONFIG_FILE: Final = "harness.toml"
@@ -109,15 +110,18 @@ def run_setup(harness: Harness, copy: Path, logdir: Path, *, timeout_s: float) -
             give_tree(copy, UNPRIVILEGED_UID)
         log = logdir / f"setup-{index}"
         log.mkdir(parents=True, exist_ok=True)
-        done = process.run(
-            argv,
-            plan=plan,
-            workdir=copy,
-            env={"PATH": "/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8"},
-            limits=Limits(cpu_s=int(timeout_s) + 1, memory_mb=1024),
-            timeout_s=timeout_s,
-            logdir=log,
-        )
+        with scratch_dir("assay-optimize-log-") as tmp:
+            done = process.run(
+                argv,
+                plan=plan,
+                workdir=copy,
+                env={"PATH": "/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8"},
+                limits=Limits(cpu_s=int(timeout_s) + 1, memory_mb=1024),
+                timeout_s=timeout_s,
+                logdir=tmp,
+            )
+            for name in ("stdout.txt", "stderr.txt"):
+                shutil.copyfile(tmp / name, log / name)
         results.append(SetupResult(argv, done.returncode, done.timed_out, done.stdout, done.stderr))
         if done.timed_out or done.returncode != 0:
             break

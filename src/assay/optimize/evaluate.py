@@ -1,7 +1,7 @@
 """One evaluation of a harness: a throwaway copy, its setup, an ordinary assay run.
 
-The harness is copied (regular files only) into ``EVAL/harness``, its setup commands run
-there, and the run directory ``EVAL/run`` is an ordinary assay run of the project's agent
+The harness is copied (regular files only) into a scratch folder, its setup commands run
+there (their logs go to ``EVAL/setup``), and the run directory ``EVAL/run`` is an ordinary assay run of the project's agent
 with the harness applied (see :mod:`assay.optimize.contract`). The copy is removed after the
 run, so nothing an evaluation writes can reach the candidate it evaluated.
 """
@@ -15,11 +15,12 @@ from pathlib import Path
 from assay.claims.data import Row
 from assay.errors import InputError
 from assay.optimize.contract import read_harness, run_setup
-from assay.optimize.tree import copy_regular, remove_tree
+from assay.optimize.tree import copy_regular
 from assay.records.attempt import AttemptRecord
 from assay.records.manifest import AgentSpec, ConcurrencySpec, Manifest, TimeoutSpec
 from assay.records.optimize import Objective, Project, SplitSpec
 from assay.runner.execute import run_experiment
+from assay.sandbox.scratch import scratch_dir
 from assay.stats.proportions import wilson_bounds
 
 Z95 = 1.959963984540054
@@ -110,11 +111,11 @@ def evaluate(
     raises ``InputError``; a failed setup command is returned as ``setup_failure``.
     """
     start = time.monotonic()
-    copy = out / "harness"
     out.mkdir(parents=True, exist_ok=True)
-    remove_tree(copy)  # left by a killed evaluation
-    copy_regular(harness_dir, copy)
-    try:
+    # The copy lives in a scratch folder the sandbox's uid can reach, removed afterwards.
+    with scratch_dir("assay-optimize-eval-") as scratch:
+        copy = scratch / "harness"
+        copy_regular(harness_dir, copy)
         harness = read_harness(copy)
         config = harness.agent_config(dict(project.evaluation.config), str(harness_dir))
         for result in run_setup(
@@ -132,8 +133,6 @@ def evaluate(
         manifest = manifest_for(project, split, config, name, base)
         run_dir = out / "run"
         run = run_experiment(manifest, run_dir, show_progress=False, manifest_dir=base)
-    finally:
-        remove_tree(copy)
     records = sorted(run.latest().values(), key=lambda r: r.attempt_id)
     return Evaluation(
         run=run_dir,

@@ -121,13 +121,14 @@ class Optimization:
         write_atomic(digest_path, self.project.digest() + "\n")
 
     def _cleanup_unfinished(self, records: list[CandidateRecord]) -> None:
-        done = {r.candidate for r in records}
+        done = {r.candidate for r in records if not r.outcome.startswith("heldout")}
+        sides = {r.outcome for r in records}
         for folder in sorted((self.out / "candidates").glob("c*")):
             if folder.name not in done:
                 self.say(f"{folder.name}: unfinished before; starting it again")
                 remove_tree(folder)
         for side in ("baseline", "best"):
-            if f"heldout-{side}" not in done:
+            if f"heldout-{side}" not in sides:
                 remove_tree(self.out / "heldout" / side)
 
     # -- the whole run ---------------------------------------------------------------------

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from assay.records.optimize import ProposerSpec
 from assay.sandbox import process
 from assay.sandbox.isolation import plan_for
 from assay.sandbox.limits import UNPRIVILEGED_UID, Limits
-from assay.sandbox.scratch import give_tree
+from assay.sandbox.scratch import give_tree, scratch_dir
 
 PROGRAM = Path(__file__).with_name("scripted_proposer.py")
 
@@ -66,21 +65,28 @@ def _reported(stdout: str) -> tuple[int | None, float | None, str]:
 
 
 def _sandboxed(argv: list[str], workspace: Path, timeout_s: float, logdir: Path) -> ProposalRun:
+    """Run ``argv`` on a scratch copy of ``workspace`` (the sandbox's uid can reach it), then
+    put the copy back as the workspace, symlinks kept as links so they can be classified."""
     plan = plan_for()
-    if plan.drop_uid:
-        give_tree(workspace, UNPRIVILEGED_UID)
-    with tempfile.TemporaryDirectory(prefix="assay-propose-") as tmp:
+    with scratch_dir("assay-optimize-propose-") as scratch:
+        work, tmp = scratch / "work", scratch / "log"
+        shutil.copytree(workspace, work, symlinks=True)
+        tmp.mkdir()
+        if plan.drop_uid:
+            give_tree(work, UNPRIVILEGED_UID)
         done = process.run(
             argv,
             plan=plan,
-            workdir=workspace,
+            workdir=work,
             env={"PATH": "/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8"},
             limits=Limits(cpu_s=int(timeout_s) + 1, memory_mb=2048, nproc=256),
             timeout_s=timeout_s,
-            logdir=Path(tmp),
+            logdir=tmp,
         )
         for name in ("stdout.txt", "stderr.txt"):
-            shutil.copyfile(Path(tmp) / name, logdir / name)
+            shutil.copyfile(tmp / name, logdir / name)
+        shutil.rmtree(workspace)
+        shutil.copytree(work, workspace, symlinks=True)
     tokens, cost, message = _reported(done.stdout)
     return ProposalRun(
         returncode=done.returncode,
