@@ -1,9 +1,10 @@
 """One evaluation of a harness: a throwaway copy, its setup, an ordinary assay run.
 
 The harness is copied (regular files only) into a scratch folder, its setup commands run
-there (their logs go to ``EVAL/setup``), and the run directory ``EVAL/run`` is an ordinary assay run of the project's agent
-with the harness applied (see :mod:`assay.optimize.contract`). The copy is removed after the
-run, so nothing an evaluation writes can reach the candidate it evaluated.
+there (their logs go to ``EVAL/setup``), and the run directory ``EVAL/run`` is an ordinary
+assay run of the project's agent with the harness applied (see
+:mod:`assay.optimize.contract`). The copy is removed after the run, so nothing an
+evaluation writes can reach the candidate it evaluated.
 """
 
 from __future__ import annotations
@@ -75,8 +76,8 @@ def _suite(split: SplitSpec, base: Path) -> str:
     return str(folder.resolve()) if folder.is_dir() else split.suite
 
 
-def _model(spec: str, base: Path) -> str:
-    # A scripted model's path is the project's, like a manifest's suites.
+def resolve_model(spec: str, base: Path) -> str:
+    """A model spec with a scripted model's relative path made the project folder's."""
     if spec.startswith("scripted:") and not spec.startswith("scripted:builtin:"):
         path = Path(spec.split(":", 1)[1])
         return "scripted:" + str(path if path.is_absolute() else (base / path).resolve())
@@ -94,7 +95,9 @@ def manifest_for(
         tasks=list(split.tasks),
         seeds=split.seeds,
         agents=[
-            AgentSpec(id="harness", kind="loop", model=_model(ev.model, base), config=agent_config)
+            AgentSpec(
+                id="harness", kind="loop", model=resolve_model(ev.model, base), config=agent_config
+            )
         ],
         conditions=[ev.condition],
         concurrency=ConcurrencySpec(attempts=ev.attempts),

@@ -242,7 +242,7 @@ class Optimization:
         elif spec.kind == "command":
             ran = run_command(spec, ws, folder)
         else:
-            ran = run_cli(spec, ws, prompt=prompt, candidate=cid, logdir=folder)
+            ran = run_cli(spec, ws, prompt=prompt, candidate=cid, logdir=folder, base=self.base)
         shutil.move(ws / BUNDLE_DIR, folder / "bundle")
         return ran
 

@@ -17,6 +17,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from assay.optimize.evaluate import resolve_model
 from assay.optimize.proposals import Proposals
 from assay.optimize.tree import BUNDLE_DIR
 from assay.records.optimize import ProposerSpec
@@ -65,8 +66,11 @@ def _reported(stdout: str) -> tuple[int | None, float | None, str]:
 
 
 def _sandboxed(argv: list[str], workspace: Path, timeout_s: float, logdir: Path) -> ProposalRun:
-    """Run ``argv`` on a scratch copy of ``workspace`` (the sandbox's uid can reach it), then
-    put the copy back as the workspace, symlinks kept as links so they can be classified."""
+    """Run ``argv`` on a scratch copy of ``workspace``, then put the copy back.
+
+    The scratch folder is one the sandbox's uid can reach; symlinks stay links both ways, so
+    the classification sees them.
+    """
     plan = plan_for()
     with scratch_dir("assay-optimize-propose-") as scratch:
         work, tmp = scratch / "work", scratch / "log"
@@ -117,7 +121,7 @@ def run_command(spec: ProposerSpec, workspace: Path, logdir: Path) -> ProposalRu
 
 
 def run_cli(
-    spec: ProposerSpec, workspace: Path, *, prompt: str, candidate: str, logdir: Path
+    spec: ProposerSpec, workspace: Path, *, prompt: str, candidate: str, logdir: Path, base: Path
 ) -> ProposalRun:
     """Run an agent CLI proposer in ``workspace`` against its model (scripted or live).
 
@@ -135,10 +139,11 @@ def run_cli(
             "project", "proposer.kind", f"unknown agent CLI {name!r}", f"use {sorted(ADAPTERS)}"
         )
     assert spec.model is not None  # checked by ProposerSpec
+    model_spec = resolve_model(spec.model, base)
     arm = CliArm(
         ADAPTERS[name],
-        model=load_model(spec.model),
-        model_spec=spec.model,
+        model=load_model(model_spec),
+        model_spec=model_spec,
         config=CliConfig(timeout_s=spec.timeout_s),
         artifacts=logdir / "cli",
     )
