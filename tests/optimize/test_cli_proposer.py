@@ -66,6 +66,10 @@ def test_pi_proposes_the_fix_end_to_end_offline(tmp_path: Path) -> None:
     assert child.usage.tokens is not None and child.usage.tokens > 0
     assert child.objective is not None and child.objective.successes == 1
     assert child.gate is not None and child.gate.reason == "insufficient_evidence"
+    # reevaluate_incumbent (the default): the parent was evaluated again beside the child.
+    assert child.incumbent_run == "candidates/c0001/incumbent/run"
+    assert child.incumbent_objective is not None and child.incumbent_objective.attempts == 1
+    assert (out / "candidates" / "c0001" / "incumbent" / "run" / "attempts.jsonl").is_file()
     assert (out / "candidates" / "c0001" / "workspace" / "AGENTS.md").read_text() == FIX
     proposal = out / "candidates" / "c0001" / "proposal"
     assert "the general case" in (proposal / "last_message.txt").read_text()

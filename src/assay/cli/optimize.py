@@ -9,14 +9,23 @@ import typer
 
 def optimize_cmd(
     project: Path | None = typer.Argument(
-        None, help="Project file (assay.optimize.v1 TOML); with --resume, optional."
+        None,
+        help="Project file (assay.optimize.v1 TOML; with --resume, optional), or the word"
+        " `matrix` followed by a matrix file (assay.optimize.matrix.v1).",
+    ),
+    matrix_file: Path | None = typer.Argument(
+        None, help="With `matrix`: proposers × models × trials of one project."
     ),
     out: Path | None = typer.Option(None, "--out", help="Optimization folder to create."),
     resume: Path | None = typer.Option(
         None, "--resume", help="Continue the optimization in this folder."
     ),
 ) -> None:
-    """Run PROJECT's harness optimization into a folder; print the best and the held-out claim."""
+    """Run PROJECT's harness optimization into a folder; print the best and the held-out claim.
+
+    ``assay optimize matrix MATRIX.toml --out DIR`` runs the matrix instead (``--out``
+    again continues it).
+    """
     from datetime import UTC, datetime
 
     from assay.cli.options import output_folder
@@ -26,6 +35,13 @@ def optimize_cmd(
     from assay.report.optimization import optimization_section
     from assay.store.atomic import write_atomic
 
+    if project is not None and str(project) == "matrix":
+        _matrix(matrix_file, out)
+        return
+    if matrix_file is not None:
+        raise InputError.single(
+            "command line", str(matrix_file), "one project file only", "give one PROJECT"
+        )
     if project is None and resume is None:
         raise InputError.single(
             "command line", "PROJECT", "give a project file", "assay optimize PROJECT.toml"
@@ -63,4 +79,27 @@ def optimize_cmd(
     )
     if heldout.gate is not None:
         typer.echo(f"held-out claim: {heldout.gate.status} ({heldout.gate.reason or 'supported'})")
+    typer.echo(str(target))
+
+
+def _matrix(matrix_file: Path | None, out: Path | None) -> None:
+    from datetime import UTC, datetime
+
+    from assay.cli.options import output_folder
+    from assay.errors import InputError
+    from assay.optimize.matrix import COLUMNS, run_matrix
+
+    if matrix_file is None:
+        raise InputError.single(
+            "command line", "MATRIX", "give a matrix file", "assay optimize matrix MATRIX.toml"
+        )
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    target = output_folder(out or Path("runs") / f"optimize-matrix-{stamp}", "--out")
+    result = run_matrix(matrix_file, target, say=lambda line: typer.echo(line, err=True))
+    typer.echo("\t".join(COLUMNS))
+    for c in result.cells:
+        typer.echo(
+            f"{c.proposer}\t{c.model or ''}\t{c.trials}\t{c.success_rate}"
+            f"\t{c.mean_best_objective}\t{c.timeout_rate}"
+        )
     typer.echo(str(target))

@@ -294,3 +294,51 @@ class Leaderboard(_Strict):
     model_config = ConfigDict(
         extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
     )
+
+
+MATRIX_SCHEMA: Final = "assay.optimize.matrix.v1"
+MATRIX_RESULT_SCHEMA: Final = "assay.optimize.matrix.result.v1"
+
+
+class MatrixSpec(_Strict):
+    """``assay optimize matrix``: proposers × models × trials of one project."""
+
+    schema_id: Literal["assay.optimize.matrix.v1"] = Field(default=MATRIX_SCHEMA, alias="schema")
+    project: str = Field(min_length=1)
+    """The project file (relative to the matrix file); its proposer is replaced per cell."""
+    proposers: list[ProposerSpec] = Field(min_length=1)
+    models: list[str] = Field(default_factory=list)
+    """Model specs for ``cli:NAME`` proposers (one cell each); others ignore them."""
+    trials: int = Field(default=1, ge=1, le=100)
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
+
+
+class MatrixCell(_Strict):
+    """One proposer × model, aggregated over its trials."""
+
+    proposer: str
+    model: str | None
+    trials: int
+    success_rate: float
+    """Share of trials whose held-out claim was supported."""
+    mean_best_objective: float
+    """Mean over trials of the final best's objective on the search split."""
+    timeout_rate: float
+    """Share of trials with at least one ``timeout`` candidate."""
+    folders: list[str]
+
+
+class MatrixResult(_Strict):
+    """``matrix.json``: every cell of a matrix."""
+
+    schema_id: Literal["assay.optimize.matrix.result.v1"] = Field(
+        default=MATRIX_RESULT_SCHEMA, alias="schema"
+    )
+    cells: list[MatrixCell]
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
