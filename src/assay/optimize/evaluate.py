@@ -9,12 +9,13 @@ evaluation writes can reach the candidate it evaluated.
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from assay.claims.data import Row
-from assay.errors import InputError
+from assay.errors import InputError, RunAborted
 from assay.optimize.contract import read_harness, run_setup
 from assay.optimize.tree import copy_regular
 from assay.records.attempt import AttemptRecord
@@ -137,6 +138,17 @@ def evaluate(
         run_dir = out / "run"
         run = run_experiment(manifest, run_dir, show_progress=False, manifest_dir=base)
     records = sorted(run.latest().values(), key=lambda r: r.attempt_id)
+    if len(records) < len(split.tasks) * split.seeds or any(
+        r.outcome == "interrupted" for r in records
+    ):
+        # Stopped by Ctrl-C: never decide on part of an evaluation. Nothing is recorded in
+        # the ledger, so a resume does this candidate again.
+        print(
+            f"stopped: the evaluation in {out} is unfinished; continue with"
+            " `assay optimize --resume` on the optimization folder",
+            file=sys.stderr,
+        )
+        raise RunAborted(str(run_dir))
     return Evaluation(
         run=run_dir,
         records=records,

@@ -92,6 +92,17 @@ class Optimization:
             raise InputError.single(
                 "project", "harness.baseline", f"no folder {baseline}", "give the harness folder"
             )
+        if project.proposer.kind.startswith("cli:"):
+            from assay.agents.external.registry import ADAPTERS
+
+            name = project.proposer.kind.split(":", 1)[1]
+            if name not in ADAPTERS:
+                raise InputError.single(
+                    "project",
+                    "proposer.kind",
+                    f"unknown agent CLI {name!r}",
+                    f"use one of {', '.join(sorted(ADAPTERS))}",
+                )
         check_split(project.search, base, "project: search")
         check_split(project.heldout, base, "project: heldout")
 

@@ -28,7 +28,11 @@ def _iterations(records: list[CandidateRecord]) -> list[str]:
         if r.outcome.startswith("heldout"):
             continue
         gate = "—" if r.gate is None else f"{r.gate.status} ({r.gate.reason or 'all checks'})"
-        tokens = "unknown" if r.usage.tokens is None else r.usage.tokens
+        tokens: object = r.usage.tokens
+        if r.outcome == "baseline":
+            tokens = "—"  # no proposer made the baseline
+        elif tokens is None:
+            tokens = "unknown"
         lines.append(
             f"| {r.iteration} | {r.candidate} | {r.parent or '—'} | {r.outcome} |"
             f" {objective_line(r.objective)} | {objective_line(r.incumbent_objective)} |"
