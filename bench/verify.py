@@ -11,7 +11,12 @@ inputs), its canonical solution and its first deterministic AST mutants. Each is
   - EvalPlus: ``untrusted_check`` as ``evalplus.evaluate`` calls it (expected outputs from
     ``trusted_exec``), in its own venv (``make evalplus``), one driver process per core.
 Only ratios are printed (absolute times depend on the machine and its load); the verdicts of
-assay and EvalPlus are compared too.
+assay and EvalPlus are compared too. Two ratios against the ceiling: throughput (wall time,
+what the target is stated in; on a busy machine it drifts, because the ceiling's two
+processes and assay's slots get different shares of the contended cores) and CPU cost (the
+core-seconds each spends per candidate: the parent and every sandbox server with the
+children it reaped, against the ceiling's workers and their children), which load moves much
+less.
 Run: .venv/bin/python bench/verify.py [--every 4] [--mutants 3] [--rounds 3]
 """
 
@@ -66,6 +71,7 @@ def run(chunk):
                 os._exit(1)
         os.waitpid(pid, 0)
 start = time.perf_counter()
+t0 = os.times()
 kids = []
 for k in range(workers):
     pid = os.fork()
@@ -75,18 +81,47 @@ for k in range(workers):
     kids.append(pid)
 for pid in kids:
     os.waitpid(pid, 0)
-print(time.perf_counter() - start)
+t1 = os.times()
+cpu = sum(t1[:4]) - sum(t0[:4])
+print(time.perf_counter() - start, cpu)
 """
 
 
-def _assay(all_cases: list[Case], pool: FunctionPool, tmp: Path) -> tuple[float, list[bool]]:
+def _tree_cpu(root: int) -> float:
+    """CPU seconds of ``root``'s descendants and the children they reaped (from /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    kids: dict[int, list[int]] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                raw = Path(f"/proc/{entry}/stat").read_bytes()
+            except OSError:
+                continue
+            fields = raw[raw.rindex(b")") + 2 :].decode().split()
+            stats[int(entry)] = fields
+            kids.setdefault(int(fields[1]), []).append(int(entry))
+    total, todo = 0, list(kids.get(root, []))
+    while todo:
+        pid = todo.pop()
+        total += sum(int(x) for x in stats[pid][11:15])  # utime stime cutime cstime
+        todo += kids.get(pid, [])
+    return total / tick
+
+
+def _pool_cpu(pool: FunctionPool) -> float:
+    """CPU seconds of this process and every slot's sandbox so far."""
+    return time.process_time() + sum(_tree_cpu(pid) for pid in pool.sandbox_pids)
+
+
+def _assay(all_cases: list[Case], pool: FunctionPool, tmp: Path) -> tuple[float, float, list[bool]]:
     folders = []
     for n, case in enumerate(all_cases):
         ws = tmp / f"a{n}"
         ws.mkdir()
         (ws / fn_spec(case.task).module).write_text(case.source)
         folders.append(ws)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _pool_cpu(pool)
     with ThreadPoolExecutor(pool.workers) as ex:
         verdicts = list(
             ex.map(
@@ -96,10 +131,11 @@ def _assay(all_cases: list[Case], pool: FunctionPool, tmp: Path) -> tuple[float,
                 range(len(all_cases)),
             )
         )
-    return time.perf_counter() - start, [v.passed for v in verdicts]
+    elapsed = time.perf_counter() - start
+    return elapsed, _pool_cpu(pool) - cpu, [v.passed for v in verdicts]
 
 
-def _ceiling(all_cases: list[Case], tmp: Path) -> float:
+def _ceiling(all_cases: list[Case], tmp: Path) -> tuple[float, float]:
     jobs = []
     for case in all_cases:
         inputs = read_inputs(case.task.hidden_dir / fn_spec(case.task).inputs)
@@ -111,7 +147,8 @@ def _ceiling(all_cases: list[Case], tmp: Path) -> float:
     workers = str(os.cpu_count() or 1)
     argv = [sys.executable, "-I", "-S", "-c", BARE_WORKER, str(path), workers, str(wire_dir)]
     done = subprocess.run(argv, capture_output=True, text=True, check=True)
-    return float(done.stdout.strip())
+    wall, cpu = done.stdout.split()
+    return float(wall), float(cpu)
 
 
 def _evalplus(all_cases: list[Case], python: Path) -> tuple[float, list[bool]]:
@@ -159,18 +196,24 @@ def main() -> None:
         (tmp / "warm").mkdir()
         _assay(all_cases[:20], pool, tmp / "warm")  # every slot started and warm
         # Rounds alternate so that the load of a shared machine hits both paths alike.
-        t_assays, t_bares = [], []
+        t_assays, t_bares, cpu_ratios = [], [], []
         for r in range(args.rounds):
             (tmp / f"r{r}").mkdir()
-            t, ours = _assay(all_cases, pool, tmp / f"r{r}")
+            t, cpu, ours = _assay(all_cases, pool, tmp / f"r{r}")
             t_assays.append(t)
-            t_bares.append(_ceiling(all_cases, tmp))
+            bare_t, bare_cpu = _ceiling(all_cases, tmp)
+            t_bares.append(bare_t)
+            cpu_ratios.append(bare_cpu / cpu)
         t_assay, t_bare = statistics.median(t_assays), statistics.median(t_bares)
         n = len(all_cases)
         print(f"{len(tasks)} problems, {n} candidates (canonical + {args.mutants} mutants each)")
         print(
             f"assay / bare fork ceiling (throughput, median of {args.rounds}): "
             f"{t_bare / t_assay:.2f}"
+        )
+        print(
+            f"assay / bare fork ceiling (CPU cost per candidate, median of {args.rounds}): "
+            f"{statistics.median(cpu_ratios):.2f}"
         )
         if python is None:
             print("EvalPlus venv missing: run `make evalplus` for the EvalPlus comparison")

@@ -229,6 +229,11 @@ class FunctionPool:
         """Each slot runs as its own unprivileged uid (only possible as root)."""
         return all(t.slot.uid is not None for t in self._threads)
 
+    @property
+    def sandbox_pids(self) -> list[int]:
+        """The pid of every running slot's bubblewrap (each sandbox hangs below one)."""
+        return [t.slot.proc.pid for t in self._threads if t.slot.proc is not None]
+
     def run(self, jobs: Sequence[Job]) -> list[Run]:
         """Run jobs on the slots in parallel; one :class:`Run` per job, in order."""
         if not self._threads:
