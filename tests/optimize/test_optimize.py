@@ -1,11 +1,12 @@
-"""``assay optimize`` end to end with a scripted proposer on two bundled repair tasks.
+"""``assay optimize`` end to end with a scripted proposer on four bundled repair tasks.
 
 One optimization (module-scoped, through the real command line) plays a constructed case per
 iteration: a no-op, a write outside ``allowed_write_paths``, a hung proposer, a crash, a
-symlink, and a change that helps on one task × seed only (the gate discards it although its
-objective is strictly higher). Its baseline harness holds a symlink, and a setup command
-that makes a ``.venv`` and a symlink in every evaluation's copy: none of them may reach a
-child. The known fix being found and kept is ``test_example.py`` (the bundled example).
+symlink, a change that helps on one task × seed only (the gate discards it although its
+objective is strictly higher), and the known harness fix (kept). Its baseline harness holds
+a symlink, and a setup command that makes a ``.venv`` and a symlink in every evaluation's
+copy: none of them may reach a child. (The bundled example, run as the README shows, is
+``bench/optimize_example.py``: 32 attempts, too slow for the suite.)
 """
 
 from __future__ import annotations
@@ -14,19 +15,21 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from assay.optimize.ledger import read_ledger
 from assay.records.optimize import CandidateRecord, GateVerdict, Objective
-from assay.runner.builtin_scripts import harness_script
+from assay.runner.builtin_scripts import HARNESS_FIX, harness_script
 from assay.tasks.load import load_task
 from assay.tasks.suite import BUNDLED_ROOT
 from tests.conftest import run_assay
 
-SEARCH = ["deep-merge", "interval-merge"]
+SEARCH = ["deep-merge", "interval-merge", "lru-cache", "money-rounding"]
 HELDOUT = ["running-stats"]
 LUCKY = "Trust your luck"
+FIX = f"{HARNESS_FIX.capitalize()} the task describes, not only the visible examples.\n"
 SETUP = (
     "import os; os.mkdir('.venv'); open('.venv/pyvenv.cfg', 'w').write('home = /usr');"
     " os.symlink('AGENTS.md', 'latest'); print('made .venv and latest')"
@@ -49,7 +52,7 @@ attempts = 2
 [search]
 suite = "repair"
 tasks = {search}
-seeds = 1
+seeds = 2
 
 [heldout]
 suite = "repair"
@@ -77,22 +80,17 @@ PROPOSALS = [
     {"exit_code": 3, "message": "failed"},
     {"write": {"notes/a.md": "a note\n"}, "symlink": {"notes/link": "/etc/passwd"}},
     {"write": {"AGENTS.md": LUCKY + "\n"}, "tokens": 40, "message": "trust your luck"},
+    {"write": {"AGENTS.md": FIX}, "tokens": 50, "message": "told the agent to fix it"},
 ]
 
 
-def agent_script() -> dict[str, object]:
+def agent_script() -> dict[str, Any]:
     """The example's agent, plus a variant that is right on one task × seed only (luck)."""
     tasks = [load_task(BUNDLED_ROOT / "repair" / t) for t in SEARCH + HELDOUT]
     script = harness_script(tasks)
-    plain = script["tasks"]
-    assert isinstance(plain, dict)
-    told = script["variants"][0]["tasks"]  # type: ignore[index]
-    # The runner asks for TASK@s1 once any variant names it: the plain agent stays naive there.
-    plain["deep-merge@s1"] = plain["deep-merge"]
-    script["variants"] = [  # type: ignore[index]
-        *script["variants"],  # type: ignore[misc]
-        {"when_system_contains": LUCKY, "tasks": {"deep-merge@s1": told["deep-merge"]}},
-    ]
+    told = script["variants"][0]["tasks"]
+    lucky = {"when_system_contains": LUCKY, "tasks": {"deep-merge@s1": told["deep-merge"]}}
+    script["variants"] = [*script["variants"], lucky]
     return script
 
 
@@ -156,8 +154,9 @@ def test_each_constructed_proposal_gets_its_outcome(optimized: Path) -> None:
         ("c0004", "crash"),
         ("c0005", "scope-violation"),
         ("c0006", "discard"),
+        ("c0007", "keep"),
         ("c0000", "heldout-baseline"),
-        ("c0000", "heldout-best"),
+        ("c0007", "heldout-best"),
     ]
     lines = by_candidate(optimized)
     assert lines["c0002"].changed_files == ["secret.txt"]
@@ -172,45 +171,53 @@ def test_each_constructed_proposal_gets_its_outcome(optimized: Path) -> None:
         assert lines[cid].objective is None and lines[cid].parent == "c0000"
 
 
-def test_a_change_that_helps_once_by_luck_is_discarded(optimized: Path) -> None:
+def test_the_lucky_change_is_discarded_and_the_known_fix_kept(optimized: Path) -> None:
     lines = by_candidate(optimized)
-    base, lucky = lines["c0000"], lines["c0006"]
-    assert (objective(base).successes, objective(base).attempts) == (0, 2)
-    # Strictly better on its one evaluation (1/2 against 0/2): a noise-blind rule keeps it.
+    base, lucky, fix = lines["c0000"], lines["c0006"], lines["c0007"]
+    assert (objective(base).successes, objective(base).attempts) == (0, 8)
+    # Strictly better on its one evaluation (1/8 against 0/8): a noise-blind rule keeps it.
     assert objective(lucky).successes == 1 and objective(lucky).mean > objective(base).mean
     assert (gate(lucky).status, gate(lucky).reason) == ("fail_closed", "insufficient_evidence")
     assert lucky.best == "c0000" and lucky.reason.startswith("insufficient_evidence: ")
     assert lucky.changed_files == ["AGENTS.md"] and lucky.usage.tokens == 40
+    # The fix: 8/8 against 0/8 over 8 task × seed units, supported, kept.
+    assert objective(fix).successes == 8 and gate(fix).status == "supported"
+    assert gate(fix).units == 8 and fix.parent == "c0000" and fix.best == "c0007"
+    assert fix.changed_files == ["AGENTS.md"] and fix.usage.tokens == 50
     board = json.loads((optimized / "leaderboard.json").read_text())
-    assert board["best"] == "c0000" and board["finished"] is True
-    assert [e["candidate"] for e in board["entries"]] == ["c0006", "c0000"]
-    proposal = optimized / "candidates" / "c0006" / "proposal"
-    assert f"+{LUCKY}" in (proposal / "workspace.diff").read_text()
+    assert board["best"] == "c0007" and board["finished"] is True
+    assert [e["candidate"] for e in board["entries"]] == ["c0007", "c0006", "c0000"]
+    proposal = optimized / "candidates" / "c0007" / "proposal"
+    assert "+" + FIX.strip() in (proposal / "workspace.diff").read_text()
     assert json.loads((proposal / "change_manifest.json").read_text())["modified"] == ["AGENTS.md"]
-    assert (proposal / "last_message.txt").read_text() == "trust your luck"
+    assert (proposal / "last_message.txt").read_text() == "told the agent to fix it"
     assert {"task.md", "parent_results.json", "environment.json", "prompt.txt"} <= set(
         os.listdir(proposal / "bundle")
     )
+    # The parent's failures reached the proposer: 8 attempts, none successful.
+    results = json.loads((proposal / "bundle" / "parent_results.json").read_text())
+    assert len(results) == 8 and not any(r["success"] for r in results)
     # The evaluation is an ordinary run whose agent got AGENTS.md as its instructions.
     events = sorted(
-        (optimized / "candidates" / "c0006" / "evaluation" / "run" / "events").iterdir()
+        (optimized / "candidates" / "c0007" / "evaluation" / "run" / "events").iterdir()
     )
     first = json.loads(events[0].read_text().splitlines()[0])
-    assert first["data"]["config"]["instructions"] == LUCKY + "\n"
+    assert first["data"]["config"]["instructions"] == FIX
 
 
 def test_heldout_is_in_the_ledger_tsv_and_report(optimized: Path) -> None:
     sides = {r.outcome: r for r in read_ledger(optimized) if r.outcome.startswith("heldout")}
     best = sides["heldout-best"]
-    assert objective(sides["heldout-baseline"]).attempts == 1
-    assert objective(best).attempts == 1
+    assert (objective(sides["heldout-baseline"]).successes, objective(best).successes) == (0, 1)
     assert gate(best).status == "fail_closed"  # one held-out unit can never support a claim
+    assert gate(best).reason == "insufficient_evidence"
     tsv = (optimized / "ledger.tsv").read_text().splitlines()
     assert tsv[0].split("\t")[:4] == ["candidate", "parent", "iteration", "outcome"]
-    assert len(tsv) == 10 and tsv[-1].split("\t")[3] == "heldout-best"
+    assert len(tsv) == 11 and tsv[-1].split("\t")[3] == "heldout-best"
     report = (optimized / "report.md").read_text()
-    assert "### Held out" in report and "heldout-c0000-beats-c0000" in report
-    assert "| 6 | c0006 | c0000 | discard | 0.500 [0.095, 0.905] (1/2)" in report
+    assert "### Held out" in report and "heldout-c0007-beats-c0000" in report
+    assert "| 6 | c0006 | c0000 | discard | 0.125 [0.022, 0.471] (1/8)" in report
+    assert "| 7 | c0007 | c0000 | keep | 1.000 [0.676, 1.000] (8/8)" in report
 
 
 def test_no_venv_or_symlink_from_an_evaluation_reaches_a_child(optimized: Path) -> None:

@@ -48,7 +48,8 @@ agent loop ends its pass; ``"repeat_last"`` answers the last turn again (without
 
 ``[[variants]]`` (``when_system_contains``, ``tasks``) replace a task's turns when the
 system prompt contains a text: a scripted model that follows an instruction (in process
-only; ``assay serve`` plays the script's own turns).
+only; ``assay serve`` plays the script's own turns). A ``TASK@sN`` key (one seed's replies)
+missing from the script or a variant falls back to ``TASK``, then to ``"*"``.
 """
 
 from __future__ import annotations
@@ -263,14 +264,14 @@ class Script(_Strict):
 
         ``system`` is the request's system prompt, which selects a :class:`Variant`.
         """
+        # ``TASK@sN`` (one seed's replies) falls back to the task's own, then to ``"*"``.
+        keys = (task, task.split("@s", 1)[0], DEFAULT_TASK)
         source = self.tasks
         for variant in self.variants:
-            if variant.when_system_contains in system and (
-                task in variant.tasks or DEFAULT_TASK in variant.tasks
-            ):
+            if variant.when_system_contains in system and any(k in variant.tasks for k in keys):
                 source = variant.tasks
                 break
-        turns = source.get(task) or source.get(DEFAULT_TASK) or []
+        turns = next((source[k] for k in keys if source.get(k)), [])
         if index < len(turns):
             return turns[index]
         if self.on_exhausted == "repeat_last" and turns:
