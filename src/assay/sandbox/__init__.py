@@ -5,7 +5,8 @@
 - ``bwrap``    — the one bubblewrap argv builder; ``profiles`` — the gate and agent-CLI profiles;
 - ``isolation``— the strongest plan this machine allows (probed), and what it achieves;
 - ``process``  — run a sandboxed command, clip its output, kill its process group;
-- ``scratch``  — scratch folders the unprivileged uid may use.
+- ``scratch``  — scratch folders the unprivileged uid may use;
+- ``servers``  — a stdlib server in bubblewrap (both gates' untrusted side): argv, runtime, kill.
 
 The face is lazy: the gate's sandboxed servers import ``sandbox.limits``, so importing the
 package must load nothing (no pydantic in a process that forks per candidate).

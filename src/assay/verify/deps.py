@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from assay.verify.function.slots import system_python
+from assay.sandbox.servers import system_python
 
 
 def cache_root() -> Path:

@@ -306,8 +306,8 @@ def _sleepers() -> list[str]:
 
 
 def test_without_bubblewrap_the_pool_refuses_to_start(monkeypatch, tmp_path):
+    from assay.sandbox.servers import SlotError
     from assay.verify.function.executor import FunctionPool
-    from assay.verify.function.slots import SlotError
 
     monkeypatch.setenv("PATH", str(tmp_path))  # no bwrap to be found: no weaker fallback
     with pytest.raises(SlotError, match="bubblewrap"):

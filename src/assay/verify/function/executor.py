@@ -20,9 +20,10 @@ from types import TracebackType
 from typing import Any, Literal
 
 from assay.sandbox.limits import Limits
+from assay.sandbox.servers import SlotError
 from assay.sandbox.uids import reserve_uids
 from assay.verify.function import wire
-from assay.verify.function.slots import Raw, Slot, SlotError, runtime_dir
+from assay.verify.function.slots import Raw, Slot, function_runtime
 
 AnswerKind = Literal["value", "exception", "unserializable", "timeout", "missing"]
 IMPORT_S = 5.0
@@ -197,7 +198,7 @@ class FunctionPool:
         # Each slot its own uid, reserved machine-wide (no other slot or process holds it).
         uids: list[int | None] = list(reserve_uids(self.workers)) if root else []
         uids += [None] * (self.workers - len(uids))
-        self._runtime = runtime_dir()
+        self._runtime = function_runtime()
         for uid in uids:
             slot = Slot(bwrap, self._runtime, uid, self.limits, self.deps)
             self._threads.append(_Worker(slot, self._items))

@@ -25,14 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assay.sandbox.limits import Limits, apply
-from assay.sandbox.uids import release_uid, reserve_uids
-from assay.verify.function.slots import (
+from assay.sandbox.servers import (
     DEPS_MOUNT,
     SANDBOX_ENV,
     kill_tree,
     runtime_dir,
     sandbox_argv,
 )
+from assay.sandbox.uids import release_uid, reserve_uids
 
 _HERE = Path(__file__).resolve().parent
 RUNTIME_FILES = ("values.py", "codec.py", "peer.py", "candidate_main.py")
