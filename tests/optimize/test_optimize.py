@@ -184,6 +184,8 @@ def test_the_lucky_change_is_discarded_and_the_known_fix_kept(optimized: Path) -
     assert objective(fix).successes == 8 and gate(fix).status == "supported"
     assert gate(fix).units == 8 and fix.parent == "c0000" and fix.best == "c0007"
     assert fix.changed_files == ["AGENTS.md"] and fix.usage.tokens == 50
+    # What the evaluation spent is recorded; the unpriced scripted model's dollars are unknown.
+    assert objective(fix).tokens > 0 and objective(fix).cost_usd is None
     board = json.loads((optimized / "leaderboard.json").read_text())
     assert board["best"] == "c0007" and board["finished"] is True
     assert [e["candidate"] for e in board["entries"]] == ["c0007", "c0006", "c0000"]
@@ -212,7 +214,11 @@ def test_heldout_is_in_the_ledger_tsv_and_report(optimized: Path) -> None:
     assert gate(best).status == "fail_closed"  # one held-out unit can never support a claim
     assert gate(best).reason == "insufficient_evidence"
     tsv = (optimized / "ledger.tsv").read_text().splitlines()
-    assert tsv[0].split("\t")[:4] == ["candidate", "parent", "iteration", "outcome"]
+    header = tsv[0].split("\t")
+    assert header[:4] == ["candidate", "parent", "iteration", "outcome"]
+    row = dict(zip(header, tsv[8].split("\t"), strict=True))
+    assert (row["candidate"], row["outcome"], row["gate_status"]) == ("c0007", "keep", "supported")
+    assert int(row["evaluation_tokens"]) > 0 and row["evaluation_cost_usd"] == ""
     assert len(tsv) == 11 and tsv[-1].split("\t")[3] == "heldout-best"
     report = (optimized / "report.md").read_text()
     assert "### Held out" in report and "heldout-c0007-beats-c0000" in report

@@ -49,6 +49,7 @@ class Evaluation:
         k = int(sum(self.value(r) for r in self.records))
         low, high = wilson_bounds(k, n, Z95) if n else (0.0, 1.0)
         mean = k / n if n else 0.0
+        costs = [r.cost_usd for r in self.records]
         return Objective(
             metric=self.metric,
             mean=round(mean, 6),
@@ -56,6 +57,10 @@ class Evaluation:
             high=round(high, 6),
             attempts=n,
             successes=k,
+            tokens=sum(r.tokens.prompt + r.tokens.completion for r in self.records),
+            cost_usd=None
+            if any(c is None for c in costs)
+            else round(sum(c for c in costs if c is not None), 8),
         )
 
     def rows(self, arm: str) -> list[Row]:

@@ -39,6 +39,8 @@ COLUMNS = (
     "cost_usd",
     "proposer_s",
     "evaluation_s",
+    "evaluation_tokens",
+    "evaluation_cost_usd",
     "best",
 )
 
@@ -98,6 +100,8 @@ def write_tsv(folder: Path, records: list[CandidateRecord]) -> None:
             r.usage.cost_usd,
             r.usage.duration_s,
             r.evaluation_s,
+            None if o is None else o.tokens,
+            None if o is None else o.cost_usd,
             r.best,
         ]
         rows.append("\t".join(_cell(c) for c in cells))

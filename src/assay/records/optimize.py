@@ -217,6 +217,10 @@ class Objective(_Strict):
     high: float
     attempts: int
     successes: int
+    tokens: int
+    """Prompt + completion tokens of the evaluated agent over the evaluation's attempts."""
+    cost_usd: float | None
+    """Its dollars at the evaluation's prices; null when any attempt's cost is unknown."""
 
 
 class GateVerdict(_Strict):
