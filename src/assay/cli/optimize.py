@@ -30,7 +30,7 @@ def optimize_cmd(
 
     from assay.cli.options import output_folder
     from assay.errors import InputError
-    from assay.optimize.loop import Optimization, objective_line
+    from assay.optimize.loop import SOURCE, Optimization, objective_line
     from assay.records.optimize import load_project, project_from_dict
     from assay.report.optimization import optimization_section
     from assay.store.atomic import write_atomic
@@ -49,11 +49,12 @@ def optimize_cmd(
     if resume is not None and project is None:
         import json
 
-        source = resume / "project.json"
-        if not source.is_file():
-            raise InputError.single(resume, "", "not an optimization folder", "give its --out")
+        source, base_file = resume / "project.json", resume / SOURCE
+        if not source.is_file() or not base_file.is_file():
+            raise InputError.single(
+                resume, "", "not an optimization folder", "give the --out of an optimization"
+            )
         spec = project_from_dict(json.loads(source.read_text(encoding="utf-8")), source=str(source))
-        base_file = resume / "project.source"
         base = Path(base_file.read_text(encoding="utf-8").strip())
     else:
         assert project is not None
@@ -66,7 +67,6 @@ def optimize_cmd(
         target = output_folder(out or Path("runs") / f"optimize-{spec.name}-{stamp}", "--out")
     opt = Optimization(spec, base, target, say=lambda line: typer.echo(line, err=True))
     opt.start(resume=resume is not None)
-    write_atomic(target / "project.source", str(base) + "\n")
     records = opt.run()
     write_atomic(target / "report.md", "# assay optimize\n\n" + optimization_section(target))
     best = records[-1].best

@@ -3,6 +3,7 @@
 Layout of the optimization folder::
 
     project.json, project.sha256      the validated project, hashed (a resume checks it)
+    project.source                    the project file's folder (its paths are relative to it)
     ledger.jsonl, ledger.tsv          one line per candidate (and per held-out side)
     leaderboard.json                  evaluated candidates, best first; the final best
     candidates/c0000/workspace        the baseline harness (regular files only)
@@ -49,6 +50,7 @@ from assay.store.atomic import write_atomic
 from assay.store.rundir import RunDir
 
 BASELINE = "c0000"
+SOURCE = "project.source"
 Say = Callable[[str], None]
 
 
@@ -129,6 +131,8 @@ class Optimization:
             )
         self.out.mkdir(parents=True, exist_ok=True)
         write_atomic(self.out / "project.json", dumps(self.project, indent=2) + "\n")
+        # Where the project's relative paths point: a resume without the project file needs it.
+        write_atomic(self.out / SOURCE, str(self.base) + "\n")
         write_atomic(digest_path, self.project.digest() + "\n")
 
     def _cleanup_unfinished(self, records: list[CandidateRecord]) -> None:
