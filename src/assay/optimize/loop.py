@@ -21,7 +21,6 @@ of a candidate (or held-out side) that has no ledger line and does it again.
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +31,13 @@ from assay.optimize import ledger
 from assay.optimize.bundle import write_bundle
 from assay.optimize.evaluate import Evaluation, check_split, evaluate, results_for_proposer
 from assay.optimize.proposals import Proposals, load_proposals
-from assay.optimize.proposer import ProposalRun, run_cli, run_command, run_scripted
+from assay.optimize.proposer import (
+    ProposalRun,
+    run_cli,
+    run_command,
+    run_scripted,
+    write_proposal,
+)
 from assay.optimize.select import decide
 from assay.optimize.tree import (
     BUNDLE_DIR,
@@ -42,7 +47,6 @@ from assay.optimize.tree import (
     outside,
     remove_tree,
     snapshot,
-    unified_diff,
 )
 from assay.records.canonical import dumps
 from assay.records.optimize import CandidateRecord, Objective, Outcome, Project, Usage
@@ -271,7 +275,7 @@ class Optimization:
         before = snapshot(parent_ws)
         ran = self._propose(state, cid, ws, folder)
         change = compare(before, snapshot(ws))
-        self._write_proposal(folder, ran, change, parent_ws, ws)
+        write_proposal(folder, ran, change, parent_ws, ws)
         usage = Usage(
             tokens=ran.tokens,
             cost_usd=ran.cost_usd,
@@ -363,36 +367,6 @@ class Optimization:
             state.best, state.incumbent = cid, child
         else:
             state.incumbent = incumbent
-
-    def _write_proposal(
-        self, folder: Path, ran: ProposalRun, change: Change, parent_ws: Path, ws: Path
-    ) -> None:
-        (folder / "last_message.txt").write_text(ran.last_message, encoding="utf-8")
-        if not (folder / "stdout.txt").exists():
-            (folder / "stdout.txt").write_text(ran.stdout, encoding="utf-8")
-            (folder / "stderr.txt").write_text(ran.stderr, encoding="utf-8")
-        (folder / "workspace.diff").write_text(
-            unified_diff(parent_ws, ws, change), encoding="utf-8"
-        )
-        manifest = {
-            "added": change.added,
-            "modified": change.modified,
-            "deleted": change.deleted,
-            "symlinks": change.symlinks,
-        }
-        (folder / "change_manifest.json").write_text(
-            json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8"
-        )
-        usage = {
-            "tokens": ran.tokens,
-            "cost_usd": ran.cost_usd,
-            "duration_s": ran.duration_s,
-            "exit_code": ran.returncode,
-            "timed_out": ran.timed_out,
-        }
-        (folder / "usage.json").write_text(
-            json.dumps(usage, sort_keys=True) + "\n", encoding="utf-8"
-        )
 
     # -- held out --------------------------------------------------------------------------
     def _heldout(self, state: State) -> None:

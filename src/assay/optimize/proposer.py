@@ -19,7 +19,7 @@ from pathlib import Path
 
 from assay.optimize.evaluate import resolve_model
 from assay.optimize.proposals import Proposals
-from assay.optimize.tree import BUNDLE_DIR
+from assay.optimize.tree import BUNDLE_DIR, Change, unified_diff
 from assay.records.optimize import ProposerSpec
 from assay.sandbox import process
 from assay.sandbox.isolation import plan_for
@@ -166,3 +166,31 @@ def run_cli(
         cost_usd=None,
         duration_s=round(session.ran.duration_s, 4),
     )
+
+
+def write_proposal(
+    folder: Path, ran: ProposalRun, change: Change, parent_ws: Path, ws: Path
+) -> None:
+    """The proposal's artifacts: last message, logs, diff, change manifest, usage."""
+    (folder / "last_message.txt").write_text(ran.last_message, encoding="utf-8")
+    if not (folder / "stdout.txt").exists():
+        (folder / "stdout.txt").write_text(ran.stdout, encoding="utf-8")
+        (folder / "stderr.txt").write_text(ran.stderr, encoding="utf-8")
+    (folder / "workspace.diff").write_text(unified_diff(parent_ws, ws, change), encoding="utf-8")
+    manifest = {
+        "added": change.added,
+        "modified": change.modified,
+        "deleted": change.deleted,
+        "symlinks": change.symlinks,
+    }
+    (folder / "change_manifest.json").write_text(
+        json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    usage = {
+        "tokens": ran.tokens,
+        "cost_usd": ran.cost_usd,
+        "duration_s": ran.duration_s,
+        "exit_code": ran.returncode,
+        "timed_out": ran.timed_out,
+    }
+    (folder / "usage.json").write_text(json.dumps(usage, sort_keys=True) + "\n", encoding="utf-8")

@@ -21,8 +21,6 @@ from assay.records.manifest import NAME_PATTERN, ConditionSpec
 PROJECT_SCHEMA: Final = "assay.optimize.v1"
 CANDIDATE_SCHEMA: Final = "assay.optimize.candidate.v1"
 LEADERBOARD_SCHEMA: Final = "assay.optimize.leaderboard.v1"
-OBJECTIVE_METRICS: Final = ("success", "shipped_success", "shipped")
-"""0/1 per-attempt metrics a harness may be optimized for (mean with a Wilson interval)."""
 
 Outcome = Literal[
     "baseline",
@@ -103,9 +101,6 @@ class HeldoutSpec(SplitSpec):
     """The held-out split and its pre-registered claim (best beats baseline)."""
 
     margin: float = Field(default=0.0, ge=0.0, le=1.0)
-
-
-ProposerKind = Literal["scripted", "command"]
 
 
 class ProposerSpec(_Strict):
