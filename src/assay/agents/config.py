@@ -33,3 +33,8 @@ class LoopConfig(BaseModel):
     temperature: float | None = None
     max_tokens: int | None = 4096
     seed: int | None = None
+    instructions: str | None = Field(
+        default=None, max_length=64_000, exclude_if=lambda v: v is None
+    )
+    """Text appended to the system prompt (a harness's AGENTS.md); left out of the recorded
+    configuration when absent, so records written before it keep their shape."""

@@ -160,6 +160,8 @@ class LoopAgent:
         system = SYSTEM + ("\n" + MEMORY_HINT if self.config.memory else "")
         if not self.native:
             system += "\n\n" + TEXT_PROTOCOL_HELP
+        if self.config.instructions:
+            system += "\n\n" + self.config.instructions
         messages: list[Message] = [Message("system", system), Message("user", prompt)]
         format_errors = failed_dones = 0
         try:

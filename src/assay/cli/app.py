@@ -20,6 +20,7 @@ from assay.cli import (
     importers,
     pool,
     judge,
+    optimize,
     preflight,
     query,
     release,
@@ -55,6 +56,7 @@ app.add_typer(artifacts.manifest_app, name="manifest")
 app.add_typer(pool.app, name="pool")
 app.command("query")(query.query_cmd)
 app.add_typer(importers.app, name="import")
+app.command("optimize")(optimize.optimize_cmd)
 app.command("rerank")(rerank.rerank_cmd)
 app.command("calibrate")(rerank.calibrate_cmd)
 app.command("split")(rerank.split_cmd)

@@ -45,6 +45,11 @@ Turns are counted per conversation (the scripted model) or by the assistant mess
 request (``assay serve``). Past the last turn, ``on_exhausted = "stop"`` (the default)
 answers the text ``EXHAUSTED_TEXT`` with finish reason ``stop`` and no tool calls, so an
 agent loop ends its pass; ``"repeat_last"`` answers the last turn again (without faults).
+
+``[[variants]]`` (``when_system_contains``, ``tasks``) replace a task's turns when the
+system prompt contains a text: a scripted model that follows an instruction (in process
+only; ``assay serve`` plays the script's own turns). A ``TASK@sN`` key (one seed's replies)
+missing from the script or a variant falls back to ``TASK``, then to ``"*"``.
 """
 
 from __future__ import annotations
@@ -228,6 +233,17 @@ class Turn(_Strict):
         return given or f"call_{turn_index}_{position}"
 
 
+class Variant(_Strict):
+    """Replies played instead of the script's own when the system prompt contains a text.
+
+    A scripted stand-in for a model that follows an instruction: with the instruction in its
+    system prompt (an AGENTS.md line, say) it behaves as the variant's turns say.
+    """
+
+    when_system_contains: str = Field(min_length=1)
+    tasks: dict[str, list[Turn]] = Field(min_length=1)
+
+
 class Script(_Strict):
     """A whole replay script."""
 
@@ -235,10 +251,27 @@ class Script(_Strict):
     model: str = Field(default="scripted", min_length=1)
     on_exhausted: Literal["stop", "repeat_last"] = "stop"
     tasks: dict[str, list[Turn]] = Field(min_length=1)
+    variants: list[Variant] = Field(default_factory=list)
+    """Checked in order; the first whose text is in the system prompt and that has turns
+    for the task (or ``"*"``) replaces the script's own turns for that conversation."""
 
-    def turn(self, task: str, index: int) -> Turn:
-        """Return the turn to play as turn ``index`` of ``task``, applying ``on_exhausted``."""
-        turns = self.tasks.get(task) or self.tasks.get(DEFAULT_TASK) or []
+    def task_keys(self) -> frozenset[str]:
+        """Every task key the script or one of its variants holds replies for."""
+        return frozenset(self.tasks).union(*(v.tasks for v in self.variants))
+
+    def turn(self, task: str, index: int, system: str = "") -> Turn:
+        """Return the turn to play as turn ``index`` of ``task``, applying ``on_exhausted``.
+
+        ``system`` is the request's system prompt, which selects a :class:`Variant`.
+        """
+        # ``TASK@sN`` (one seed's replies) falls back to the task's own, then to ``"*"``.
+        keys = (task, task.split("@s", 1)[0], DEFAULT_TASK)
+        source = self.tasks
+        for variant in self.variants:
+            if variant.when_system_contains in system and any(k in variant.tasks for k in keys):
+                source = variant.tasks
+                break
+        turns = next((source[k] for k in keys if source.get(k)), [])
         if index < len(turns):
             return turns[index]
         if self.on_exhausted == "repeat_last" and turns:

@@ -87,7 +87,8 @@ class ScriptedModel:
         conversation = request.conversation
         with self._lock:
             index = self._turn_of.get(conversation, 0)
-            turn = self.script.turn(request.task_id, index)
+            system = "\n".join(m.content for m in request.messages if m.role == "system")
+            turn = self.script.turn(request.task_id, index, system)
             tries = self._tries_of.get(conversation, 0)
             if tries < len(turn.faults):
                 self._tries_of[conversation] = tries + 1

@@ -1,1 +1,22 @@
-"""Harness optimization: a proposer changes an agent harness; the claim gate decides."""
+"""Harness optimization: a proposer changes an agent harness; the claim gate decides.
+
+- ``contract``  — what of a harness folder reaches the agent (AGENTS.md, harness.toml);
+- ``tree``      — harness folders copied as regular files, snapshotted, compared, diffed;
+- ``bundle``    — the instruction bundle ``.optimize/`` a proposer finds in its child;
+- ``proposals``, ``scripted_proposer`` — the scripted proposer's file and its program;
+- ``proposer``  — running a scripted, command or agent-CLI proposer, sandboxed;
+- ``evaluate``  — one evaluation: a throwaway copy, its setup, an ordinary assay run;
+- ``select``    — child against parent (and best against baseline) on the claim gate;
+- ``ledger``    — ``ledger.jsonl``, ``ledger.tsv``, ``leaderboard.json``;
+- ``loop``      — ``assay optimize``: baseline, iterations, held out, resume;
+- ``matrix``    — ``assay optimize matrix``: proposers × models × trials.
+
+Records are in :mod:`assay.records.optimize`; the report section in
+:mod:`assay.report.optimization`.
+"""
+
+from assay.optimize.ledger import read_ledger
+from assay.optimize.loop import Optimization, objective_line
+from assay.optimize.matrix import run_matrix
+
+__all__ = ["Optimization", "objective_line", "read_ledger", "run_matrix"]

@@ -16,6 +16,7 @@ from assay.errors import InputError
 from assay.models.fileio import validate
 from assay.models.pricing import PriceTable
 from assay.models.protocol import Model
+from assay.models.script_format import Script
 from assay.models.spec import load_model
 from assay.oversight.protocol import Channel
 from assay.oversight.registry import build_channel
@@ -51,7 +52,7 @@ def build_arms(manifest: Manifest, run: RunDir, tasks: list[Task]) -> dict[str, 
             spec, price_table=prices, timeout_s=manifest.timeouts_or_default().call_s
         )
         script = getattr(model, "script", None)
-        keys = frozenset(getattr(script, "tasks", {}) or {})
+        keys = script.task_keys() if isinstance(script, Script) else frozenset()
         cli = agent.kind.startswith("cli:")
         own_config = cli or agent.kind == "oneshot"
         arms[agent.id] = Arm(

@@ -5,7 +5,9 @@ that passes the public tests and fails the hidden ones (tasks that ship a ``naiv
 folder), an attempt to edit the tests, a fix with an unsafe shell call, a failed first try
 recovered after feedback, stagnation, and an endpoint fault. Some seeds behave differently,
 so seeds are not copies of each other. ``repair-review`` is the scripted reviewer: it flags
-the naive fixes on first sight and passes what it sees after a retry.
+the naive fixes on first sight and passes what it sees after a retry. ``repair-harness`` is
+the agent of the harness-optimization example: naive fixes unless its system prompt tells
+it to fix the general case.
 """
 
 from __future__ import annotations
@@ -134,7 +136,42 @@ def review_script(tasks: list[Task]) -> dict[str, Any]:
     }
 
 
-BUILTIN = {"repair-demo": demo_script, "repair-review": review_script}
+HARNESS_FIX = "fix the general case"
+"""The instruction the ``repair-harness`` agent follows when its system prompt contains it
+(compared lower-cased by the script's variant, so the sentence may start a line)."""
+
+
+def harness_script(tasks: list[Task]) -> dict[str, Any]:
+    """The agent of the harness-optimization example: naive fixes unless told otherwise.
+
+    On a task that ships a ``naive/`` folder the agent writes the naive fix (the visible
+    tests pass, the hidden ones fail) and declares it done; with ``Fix the general case`` in
+    its system prompt (the harness's AGENTS.md) it writes the real fix. Other tasks: the
+    real fix either way.
+    """
+    plain: dict[str, list[Turn]] = {}
+    told: dict[str, list[Turn]] = {}
+    for task in sorted(tasks, key=lambda t: t.id):
+        naive = "naive" in _behaviours(task)
+        plain[task.id] = _turns(task, "naive" if naive else "correct")
+        told[task.id] = _turns(task, "correct")
+    variants = [
+        {"when_system_contains": text, "tasks": told}
+        for text in (HARNESS_FIX, HARNESS_FIX.capitalize())
+    ]
+    return {
+        "schema": "assay.script.v1",
+        "model": "scripted-harness",
+        "tasks": plain,
+        "variants": variants,
+    }
+
+
+BUILTIN = {
+    "repair-demo": demo_script,
+    "repair-review": review_script,
+    "repair-harness": harness_script,
+}
 
 
 def materialize(name: str, dest: Path, tasks: list[Task]) -> Path:
