@@ -1,0 +1,26 @@
+"""An undirected or directed weighted graph kept as adjacency dicts."""
+
+
+class Graph:
+    def __init__(self, directed=False):
+        self.directed = directed
+        self.adj = {}
+
+    def add_node(self, node):
+        self.adj.setdefault(node, {})
+
+    def add_edge(self, a, b, weight=1):
+        self.add_node(a)
+        self.add_node(b)
+        self.adj[a][b] = weight
+        if not self.directed:
+            self.adj[b][a] = weight
+
+    def nodes(self):
+        return sorted(self.adj)
+
+    def neighbours(self, node):
+        return sorted(self.adj[node])
+
+    def weight(self, a, b):
+        return self.adj[a][b]
