@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from assay.errors import InputError
+from assay.runner.kit_scripts import kits_script
 from assay.store.atomic import full_disk_names, write_atomic
 from assay.tasks.load import Task, list_files
 
@@ -134,7 +135,7 @@ def review_script(tasks: list[Task]) -> dict[str, Any]:
     }
 
 
-BUILTIN = {"repair-demo": demo_script, "repair-review": review_script}
+BUILTIN = {"repair-demo": demo_script, "repair-review": review_script, "kits": kits_script}
 
 
 def materialize(name: str, dest: Path, tasks: list[Task]) -> Path:

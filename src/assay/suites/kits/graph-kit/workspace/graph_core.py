@@ -20,6 +20,8 @@ class Graph:
         return sorted(self.adj)
 
     def neighbours(self, node):
+        """The nodes one edge away from `node`, sorted, so every traversal is deterministic
+        whatever order the edges were added in; a directed graph lists successors only."""
         return sorted(self.adj[node])
 
     def weight(self, a, b):

@@ -13,6 +13,8 @@ def dumps(graph):
 
 
 def loads(text, directed=False):
+    """Parse the edge-list format: blank lines and everything after `#` are ignored; each
+    remaining line is two node names and an integer weight, separated by whitespace."""
     graph = Graph(directed=directed)
     for raw in text.splitlines():
         line = raw.split("#", 1)[0].strip()

@@ -4,6 +4,9 @@ import heapq
 
 
 def topological_order(graph):
+    """Every node of a directed graph, each after all of its predecessors; among the nodes
+    ready at any moment the smallest comes first, so the order is unique. A cycle leaves
+    some nodes never ready: that is a ValueError, not a partial order."""
     indegree = {n: 0 for n in graph.nodes()}
     for n in graph.nodes():
         for m in graph.neighbours(n):

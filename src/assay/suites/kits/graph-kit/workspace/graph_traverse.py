@@ -4,6 +4,8 @@ from collections import deque
 
 
 def bfs(graph, start):
+    """Nodes reachable from `start` in breadth-first order: `start`, then its neighbours in
+    sorted order, then theirs; every node appears once, unreachable nodes never."""
     seen, order, queue = {start}, [], deque([start])
     while queue:
         node = queue.popleft()
