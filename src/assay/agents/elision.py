@@ -44,7 +44,7 @@ def imported_modules(test_file: Path, root: Path) -> set[str]:
 
 
 def test_file_results(verdict: Verdict) -> dict[str, bool]:
-    """Per test file of a verdict: did every one of its tests pass?"""
+    """Per test file of a verdict, whether every one of its tests passed."""
     files: dict[str, bool] = {}
     for t in verdict.tests:
         path = t.id.split("::", 1)[0]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import re
 from typing import Any
 
@@ -32,7 +33,7 @@ def parse_value(text: str) -> SweepValue:
         value = float(text)
     except ValueError:
         return text
-    return value if value == value and value not in (float("inf"), float("-inf")) else text
+    return value if math.isfinite(value) else text
 
 
 def parse_param(text: str) -> SweepParam:
