@@ -22,6 +22,7 @@ from assay.cli import (
     query,
     release,
     report,
+    rerank,
     run,
     serve,
     stats,
@@ -53,6 +54,9 @@ app.add_typer(release.app, name="release")
 app.add_typer(artifacts.app, name="artifacts")
 app.command("query")(query.query_cmd)
 app.add_typer(importers.app, name="import")
+app.command("rerank")(rerank.rerank_cmd)
+app.command("calibrate")(rerank.calibrate_cmd)
+app.command("split")(rerank.split_cmd)
 
 
 def _version(value: bool) -> None:

@@ -9,10 +9,19 @@ import typer
 
 def report_cmd(
     runs: list[Path] = typer.Argument(
-        ..., help="Run directories written by `assay run` (several: compared side by side)."
+        None, help="Run directories written by `assay run` (several: compared side by side)."
     ),
     out: Path | None = typer.Option(
-        None, "--out", help="Report folder (default: RUN/report of the first run)."
+        None,
+        "--out",
+        help="Report folder (default: RUN/report of the first run; with --rerank alone, the"
+        " folder POOL.report beside the first pool).",
+    ),
+    rerank: list[Path] = typer.Option(
+        [],
+        "--rerank",
+        help="Add a reranking section from a pool folder's rerank records (assay rerank,"
+        " assay calibrate), or a folder of such records; repeatable.",
     ),
     interim: bool = typer.Option(
         False,
@@ -24,13 +33,25 @@ def report_cmd(
 ) -> None:
     """Regenerate report.md, a self-contained report.html and PNG plots from run directories.
 
-    Reads nothing but the run directories. Deciding the pre-registered claims of a finished
-    run is a look, recorded in each run's claims/ledger.jsonl; an unfinished run's claims are
-    not decided unless --interim. Prints the report folder.
+    Reads nothing but the run directories (and, with --rerank, the rerank records). Deciding
+    the pre-registered claims of a finished run is a look, recorded in each run's
+    claims/ledger.jsonl; an unfinished run's claims are not decided unless --interim. Prints
+    the report folder.
     """
     from assay.cli.options import output_folder
+    from assay.errors import InputError
     from assay.report.build import write_report
 
-    files = write_report(runs, output_folder(out or runs[0] / "report", "--out"), interim=interim)
+    runs = runs or []
+    if not runs and not rerank:
+        raise InputError.single(
+            "assay report", "RUNS", "nothing to report on", "give run directories or --rerank POOL"
+        )
+    # Beside the pool, never in it or in its records folder: both keep verifying.
+    first = rerank[0] if rerank else None
+    default = runs[0] / "report" if runs or first is None else first.parent / f"{first.name}.report"
+    files = write_report(
+        runs, output_folder(out or default, "--out"), interim=interim, rerank=rerank
+    )
     typer.echo(str(files.folder / files.markdown))
     typer.echo(str(files.folder / files.html))

@@ -350,19 +350,37 @@ def _sanitize(items: list[Block], extra_paths: list[str]) -> list[Block]:
 
 
 def write_report(
-    paths: Sequence[Path], out: Path, *, record_looks: bool = True, interim: bool = False
+    paths: Sequence[Path],
+    out: Path,
+    *,
+    record_looks: bool = True,
+    interim: bool = False,
+    rerank: Sequence[Path] = (),
 ) -> ReportFiles:
-    """Write ``report.md``, ``report.html`` and the plots for the run directories into ``out``."""
+    """Write ``report.md``, ``report.html`` and the plots for the run directories into ``out``.
+
+    ``rerank`` adds the reranking section (pool folders or folders of rerank records); with
+    no run directory the report is that section alone.
+    """
     from assay.report.html import render_html
     from assay.report.markdown import render_markdown
+    from assay.report.rerank_section import FIGURE_PREFIX, load_rerank, rerank_blocks
 
-    a = analyse(paths, record_looks=record_looks, interim=interim)
-    extra = sorted({s for p in paths for s in (str(p.absolute()), str(p.resolve()))})
+    bundles = load_rerank(rerank)
+    if paths:
+        items = blocks(analyse(paths, record_looks=record_looks, interim=interim))
+    else:
+        items = [Heading(1, "assay report — reranking")]
+    if bundles:
+        items += rerank_blocks(bundles)
+    every = [*paths, *rerank]
+    extra = sorted({s for p in every for s in (str(p.absolute()), str(p.resolve()))})
     extra += sorted({s for s in (str(out.absolute()), str(out.resolve()))})
-    content = _sanitize(blocks(a), extra)
+    content = _sanitize(items, extra)
     out.mkdir(parents=True, exist_ok=True)
     images: list[str] = []
-    for name in FIGURES:
+    stale = [*FIGURES, *(p.name for p in out.glob(f"{FIGURE_PREFIX}*.png"))]
+    for name in stale:
         (out / name).unlink(missing_ok=True)  # a plot that no longer applies must not linger
     for b in content:
         if isinstance(b, Figure):
