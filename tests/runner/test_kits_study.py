@@ -141,3 +141,17 @@ def test_attempt_with_elision_under_the_tight_budget(
     if outcome == "completed":
         (only,) = passes_of(record, tmp_path / "run")
         assert only.elided_reads == 7 and only.writes == 2 and only.reason == "completed"
+
+
+def test_attempt_bad_input_exits_2(tmp_path: Path) -> None:
+    bad = run_assay("attempt", str(KITS / "stuck"), "--model", "scripted:x", "--config", "nokey")
+    assert bad.returncode == 2 and "--config" in bad.stderr and "Traceback" not in bad.stderr
+    missing = run_assay("attempt", str(tmp_path / "nowhere"), "--model", "scripted:x")
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+def test_sweep_of_an_unknown_agent_exits_2(tmp_path: Path) -> None:
+    manifest = tmp_path / "m.toml"
+    manifest.write_text(MANIFEST, encoding="utf-8")
+    done = run_assay("sweep", str(manifest), "--param", "agents.nobody.ctx_limit=1,2")
+    assert done.returncode == 2 and "nobody" in done.stderr and "Traceback" not in done.stderr
