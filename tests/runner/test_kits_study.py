@@ -155,3 +155,27 @@ def test_sweep_of_an_unknown_agent_exits_2(tmp_path: Path) -> None:
     manifest.write_text(MANIFEST, encoding="utf-8")
     done = run_assay("sweep", str(manifest), "--param", "agents.nobody.ctx_limit=1,2")
     assert done.returncode == 2 and "nobody" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_attempt_interrupted_by_ctrl_c_exits_5(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assay.cli", "attempt", str(KITS / "stuck")]
+        + ["--model", "scripted:builtin:kits", "--config", "max_passes=50"]
+        + ["--config", "max_stale=40", "--workdir", str(tmp_path / "run")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stderr is not None
+    for line in proc.stderr:  # bounded by events: the live progress of pass 1
+        if line.startswith("pass 1"):
+            proc.send_signal(signal.SIGINT)
+            break
+    out, _ = proc.communicate(timeout=300)
+    assert proc.returncode == EXIT_CODES["interrupted"] == 5, out
+    (record,) = load_run(tmp_path / "run").records
+    assert record.outcome == "interrupted" and record.pass_reasons[-1][-1] == "interrupted"

@@ -41,3 +41,46 @@ def test_bad_params_refused(bad: str) -> None:
 
 def test_non_finite_float_stays_text() -> None:
     assert parse_value("nan") == "nan" and parse_value("0.5") == 0.5
+
+
+def test_expansion_keeps_other_settings_and_rewrites_claims() -> None:
+    from assay.records.manifest import manifest_from_dict
+    from assay.runner.sweep import expand
+
+    base = manifest_from_dict(
+        {
+            "name": "m",
+            "suites": ["kits"],
+            "agents": [
+                {"id": "loop", "model": "scripted:x", "config": {"max_passes": 3}},
+                {"id": "other", "model": "scripted:y"},
+            ],
+            "conditions": [{"id": "solo"}, {"id": "auto"}],
+            "claims": [
+                {
+                    "id": "c",
+                    "metric": "success",
+                    "treatment": "auto",
+                    "control": "solo",
+                    "where": {"agent": "loop"},
+                }
+            ],
+        },
+        source="test",
+    )
+    params = [
+        parse_param("agents.loop.ctx_limit=900,2000"),
+        parse_param("agents.loop.elide_passing=true,false"),
+    ]
+    out = expand(base, params)
+    ids = [a.id for a in out.agents]
+    assert ids == [
+        "loop.ctx_limit-900.elide_passing-true",
+        "loop.ctx_limit-900.elide_passing-false",
+        "loop.ctx_limit-2000.elide_passing-true",
+        "loop.ctx_limit-2000.elide_passing-false",
+        "other",
+    ]
+    assert out.agents[1].config == {"max_passes": 3, "ctx_limit": 900, "elide_passing": False}
+    assert out.claims[0].where is not None and list(out.claims[0].where.agent) == ids[:4]
+    assert out.sweep == params and out.digest() != base.digest()

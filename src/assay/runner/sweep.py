@@ -4,7 +4,8 @@
 turn; several parameters form their cartesian product. Each combination is an agent of its
 own, ``ID.KEY-VALUE[.KEY-VALUE...]`` (the other settings of ``ID`` kept), and the manifest
 records the parameters in ``sweep``, so the expanded manifest written to the run directory
-pre-registers every arm.
+pre-registers every arm. A claim whose ``where.agent`` names a swept agent names every arm
+that agent was expanded into (the claim pools them).
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ def expand(manifest: Manifest, params: list[SweepParam]) -> Manifest:
             "command line", "--param", "a key is swept twice", "give each key one --param"
         )
     agents: list[dict[str, Any]] = []
+    expanded: dict[str, list[str]] = {}
     for agent in manifest.agents:
         mine = [p for p in params if p.agent == agent.id]
         base = agent.model_dump(mode="json")
@@ -93,7 +95,13 @@ def expand(manifest: Manifest, params: list[SweepParam]) -> Manifest:
             label = ".".join(f"{p.key}-{_label(v)}" for p, v in zip(mine, combo, strict=True))
             config = {**agent.config, **{p.key: v for p, v in zip(mine, combo, strict=True)}}
             agents.append({**base, "id": f"{agent.id}.{label}", "config": config})
+            expanded.setdefault(agent.id, []).append(f"{agent.id}.{label}")
     raw = manifest.model_dump(mode="json", by_alias=True)
     raw["agents"] = agents
+    for claim in raw.get("claims", []):
+        where = claim.get("where") or {}
+        if where.get("agent"):
+            # A claim on a swept agent is decided on every arm it was expanded into.
+            where["agent"] = [new for old in where["agent"] for new in expanded.get(old, [old])]
     raw["sweep"] = [p.model_dump(mode="json") for p in params]
     return manifest_from_dict(raw, source="assay sweep")
