@@ -162,10 +162,10 @@ def test_attempt_interrupted_by_ctrl_c_exits_5(tmp_path: Path) -> None:
     import subprocess
     import sys
 
+    argv = [sys.executable, "-m", "assay.cli", "attempt", str(KITS / "stuck")]
+    options = ["--model", "scripted:builtin:kits", "--config", "max_passes=50"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "assay.cli", "attempt", str(KITS / "stuck")]
-        + ["--model", "scripted:builtin:kits", "--config", "max_passes=50"]
-        + ["--config", "max_stale=40", "--workdir", str(tmp_path / "run")],
+        [*argv, *options, "--config", "max_stale=40", "--workdir", str(tmp_path / "run")],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
