@@ -65,9 +65,11 @@ def attempt_cmd(
 
     from assay.cli.options import output_folder
     from assay.errors import InputError
+    from assay.records.attempt import events_file
     from assay.records.manifest import manifest_from_dict
     from assay.records.outcome import EXIT_CODES
     from assay.runner.execute import run_experiment
+    from assay.runner.spec import AttemptSpec
     from assay.runner.sweep import parse_value
     from assay.tasks.load import load_task
 
@@ -92,7 +94,10 @@ def attempt_cmd(
     target = output_folder(workdir or Path("runs") / f"attempt-{loaded.id}-{stamp}", "--workdir")
     typer.echo(f"attempt of {loaded.id} in {target}", err=True)
     stop = threading.Event()
-    events = target / "events" / f"{loaded.id}__agent__solo__s1.jsonl"
+    spec = AttemptSpec(
+        task=loaded, agent=manifest.agents[0], condition=manifest.conditions[0], seed=1
+    )
+    events = target / events_file(spec.attempt_id)
     follower = threading.Thread(target=_follow, args=(events, stop), daemon=True)
     follower.start()
     try:

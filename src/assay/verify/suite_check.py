@@ -24,10 +24,9 @@ def check_task(task: Task) -> CheckResult:
     problem = ""
     unsatisfiable = task.spec.unsatisfiable
     if unsatisfiable and ref.passed:
+        # A declared contradiction in the tests means the reference must fail as well.
         problem = "declared unsatisfiable, but the reference passes every test"
-    elif unsatisfiable:
-        pass  # the reference fails, as a contradiction in the tests demands
-    elif not ref.passed:
+    elif not unsatisfiable and not ref.passed:
         problem = f"reference fails: {', '.join(ref.reasons)}; {ref.failure_excerpt[:300]}"
     elif untouched.passed:
         problem = "the untouched workspace already passes every test"
