@@ -57,14 +57,16 @@ def test_the_end_of_pass_probe_feeds_elision(tmp_path: Path) -> None:
             new_string="from collections import deque  # FIFO",
         ),
         call("read_file", path="test_graph_traverse.py"),  # read: withdrawn by the edit
+        call("read_file", path="graph_paths.py"),  # asked again in the pass: given
         {"text": "Stopping here."},
     ]
     path = tmp_path / "s.json"
     path.write_text(json.dumps({"schema": "assay.script.v1", "tasks": {"graph-kit": turns}}))
     out = attempt(GRAPH, tmp_path, ScriptedModel.from_file(path), max_passes=2)
     reads = [d for d in out.of("tool_call") if d["tool"] == "read_file"]
-    assert [d.get("elided", False) for d in reads] == [True, True, False, False]
+    assert [d.get("elided", False) for d in reads] == [True, True, False, False, False]
+    assert "def shortest_distances" in reads[-1]["output"]
     assert out.of("probe")[0]["passed"] is False
     assert out.record.elided_reads == 2
     rows = passes_of(out.record, tmp_path / "run0")
-    assert [(p.elided_reads, p.reads, p.writes) for p in rows] == [(0, 0, 1), (2, 4, 1)]
+    assert [(p.elided_reads, p.reads, p.writes) for p in rows] == [(0, 0, 1), (2, 5, 1)]

@@ -9,8 +9,9 @@ two granularities:
   is a file of the workspace: ``m.py`` or ``m/__init__.py``, dotted names as folders).
 
 A write or edit of a module withdraws it and every test module that imports it until the
-next verification: what was seen passing may no longer pass. The files on disk are never
-touched; only the answer to ``read_file`` changes.
+next verification: what was seen passing may no longer pass. A file asked for again in the
+same pass is given (the model insists: it may need it to change it). The files on disk are
+never touched; only the answer to ``read_file`` changes.
 """
 
 from __future__ import annotations
@@ -59,6 +60,12 @@ class Elision:
     passing_tests: set[str] = field(default_factory=set)
     passing_sources: set[str] = field(default_factory=set)
     _imports: dict[str, set[str]] = field(default_factory=dict)
+    _noticed: set[str] = field(default_factory=set)
+    """Files answered with the notice in this pass: asked again, they are given."""
+
+    def new_pass(self) -> None:
+        """A fresh-context pass starts: it has seen no notice yet."""
+        self._noticed.clear()
 
     def update(self, verdict: Verdict, root: Path) -> None:
         """Replace what is known with what ``verdict`` (run on ``root``) showed."""
@@ -77,11 +84,19 @@ class Elision:
 
     def notice(self, rel: str) -> str | None:
         """The short answer for a read of ``rel``, or None when it must be read."""
+        if rel in self._noticed:
+            return None
+        text = self._text(rel)
+        if text is not None:
+            self._noticed.add(rel)
+        return text
+
+    def _text(self, rel: str) -> str | None:
         if rel in self.passing_tests:
             return f"{rel}: its tests already pass; no need to read it again."
         if rel in self.passing_sources:
             return (
-                f"{rel}: the tests that cover it already pass; no need to read it unless you"
-                " change it."
+                f"{rel}: the tests that cover it already pass; no need to read it (read it"
+                " again if you must change it)."
             )
         return None

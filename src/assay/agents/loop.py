@@ -111,6 +111,7 @@ class LoopAgent:
                 if not self.config.memory:
                     (ws.root / MEMORY_FILE).unlink(missing_ok=True)
                 before = ws.fingerprint()
+                toolbox.stats.elision.new_pass()
                 emit("pass_start", {"pass": index, "fingerprint": before})
                 reason = self._session(
                     toolbox,
