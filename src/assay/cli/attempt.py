@@ -74,11 +74,13 @@ def attempt_cmd(
     from assay.tasks.load import load_task
 
     loaded = load_task(task)
-    settings = {}
+    settings: dict[str, object] = {}
     for item in config:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise InputError.single("command line", "--config", f"{item!r}", "give KEY=VALUE")
+            raise InputError.single(
+                "command line", "--config", f"{item!r} is not KEY=VALUE", "give e.g. ctx_limit=8000"
+            )
         settings[key] = parse_value(value)
     manifest = manifest_from_dict(
         {
