@@ -27,7 +27,9 @@ class LoopConfig(BaseModel):
     memory: bool = True
     """Keep PROGRESS.md across passes (switch off for the memory ablation)."""
     elide_passing: bool = True
-    """Answer reads of test files whose tests already pass with a short notice."""
+    """Spec elision (``assay.agents.elision``): answer reads of test modules whose tests passed
+    in the latest verification, and of the source modules only such tests import, with a
+    short notice. Off for the elision ablation."""
     protocol: Literal["auto", "native", "text"] = "auto"
     """Native tool calls, the text action protocol, or native when the model supports it."""
     temperature: float | None = None

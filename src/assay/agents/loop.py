@@ -111,6 +111,7 @@ class LoopAgent:
                 if not self.config.memory:
                     (ws.root / MEMORY_FILE).unlink(missing_ok=True)
                 before = ws.fingerprint()
+                toolbox.stats.elision.new_pass()
                 emit("pass_start", {"pass": index, "fingerprint": before})
                 reason = self._session(
                     toolbox,
@@ -304,19 +305,19 @@ class LoopAgent:
             result.done_calls += 1
             result.verify_time_s += elapsed
             result.last_public_verdict = out.verdict
-        emit(
-            "tool_call",
-            {
-                "pass": index,
-                "step": step,
-                "tool": action.tool,
-                "ok": out.ok,
-                "args": {k: clip_output(str(v), 400) for k, v in action.args.items()},
-                "output": clip_output(out.output, 2000),
-                "duration_s": round(elapsed, 4),
-                "read_bytes": toolbox.stats.read_bytes - read_before,
-            },
-        )
+        data = {
+            "pass": index,
+            "step": step,
+            "tool": action.tool,
+            "ok": out.ok,
+            "args": {k: clip_output(str(v), 400) for k, v in action.args.items()},
+            "output": clip_output(out.output, 2000),
+            "duration_s": round(elapsed, 4),
+            "read_bytes": toolbox.stats.read_bytes - read_before,
+        }
+        if out.elided:
+            data["elided"] = True  # only when true: events of runs without elision unchanged
+        emit("tool_call", data)
         return out
 
     def _probe(self, toolbox: Toolbox, result: AgentResult, emit: Emit, index: int) -> Verdict:

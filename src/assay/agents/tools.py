@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assay.agents.elision import Elision
 from assay.agents.workspace import READ_LIMIT, ToolError, Workspace, clip_output
 from assay.models.types import ToolSpec
 from assay.records.attempt import MUTATION_TOOLS, ORIENTATION_TOOLS
@@ -86,7 +87,8 @@ class ToolStats:
     read_bytes: int = 0
     elided_reads: int = 0
     errors: int = 0
-    passing_test_files: set[str] = field(default_factory=set)
+    elision: Elision = field(default_factory=Elision)
+    """What the latest verification showed passing (fed whether elision is on or off)."""
 
 
 @dataclass
@@ -96,6 +98,8 @@ class ToolResult:
     output: str
     ok: bool
     verdict: Verdict | None = None
+    elided: bool = False
+    """A read answered with the elision notice instead of the file."""
 
 
 class Toolbox:
@@ -138,9 +142,10 @@ class Toolbox:
         real, rel = self.ws.resolve(str(args["path"]))
         if not real.is_file():
             raise ToolError(f"{rel}: no such file")
-        if self.elide_passing and rel in self.stats.passing_test_files:
+        notice = self.stats.elision.notice(rel) if self.elide_passing else None
+        if notice is not None:
             self.stats.elided_reads += 1
-            return ToolResult(f"{rel}: its tests already pass; no need to read it again.", True)
+            return ToolResult(notice, ok=True, elided=True)
         data = real.read_bytes()[:READ_LIMIT]
         self.stats.read_bytes += len(data)
         return ToolResult(clip_output(data.decode("utf-8", "replace")), ok=True)
@@ -152,6 +157,7 @@ class Toolbox:
             raise ToolError("content must be a string")
         real.parent.mkdir(parents=True, exist_ok=True)
         real.write_text(content, encoding="utf-8")
+        self.stats.elision.touched(rel)
         return ToolResult(f"wrote {rel} ({len(content.encode())} bytes)", ok=True)
 
     def _tool_edit_file(self, args: dict[str, Any]) -> ToolResult:
@@ -170,6 +176,7 @@ class Toolbox:
         if count != 1:
             raise ToolError(f"old_string occurs {count} times in {rel}; it must occur once")
         real.write_text(text.replace(old, new, 1), encoding="utf-8")
+        self.stats.elision.touched(rel)
         return ToolResult(f"edited {rel}", ok=True)
 
     def _tool_list_dir(self, args: dict[str, Any]) -> ToolResult:
@@ -217,16 +224,17 @@ class Toolbox:
         return ToolResult(clip_output(f"[{status}]\n{body}"), ok=exit_.returncode == 0)
 
     def verify_public(self) -> Verdict:
-        """Run the gate on the public tests only (the agent never sees hidden ones)."""
-        return self._verify_public()
+        """Run the gate on the public tests only (the agent never sees hidden ones).
+
+        Every verification the agent triggers (``done``, the end-of-pass probe) comes
+        through here and feeds elision.
+        """
+        verdict = self._verify_public()
+        self.stats.elision.update(verdict, self.ws.root)
+        return verdict
 
     def _tool_done(self, args: dict[str, Any]) -> ToolResult:
-        verdict = self._verify_public()
-        files: dict[str, bool] = {}
-        for t in verdict.tests:
-            path = t.id.split("::", 1)[0]
-            files[path] = files.get(path, True) and t.outcome == "passed"
-        self.stats.passing_test_files = {p for p, ok in files.items() if ok}
+        verdict = self.verify_public()
         if verdict.passed:
             return ToolResult("Verification PASSED.", ok=True, verdict=verdict)
         why = ", ".join(verdict.reasons)

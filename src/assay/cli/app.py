@@ -16,6 +16,7 @@ from assay.cli import (
     agents,
     artifacts,
     audit,
+    attempt,
     claims,
     importers,
     pool,
@@ -29,6 +30,7 @@ from assay.cli import (
     run,
     serve,
     stats,
+    sweep,
     tasks,
     verify,
 )
@@ -49,6 +51,8 @@ app.add_typer(claims.app, name="claims")
 app.command("serve")(serve.serve_cmd)
 app.command("preflight")(preflight.preflight_cmd)
 app.command("run")(run.run_cmd)
+app.command("sweep")(sweep.sweep_cmd)
+app.command("attempt")(attempt.attempt_cmd)
 app.command("report")(report.report_cmd)
 app.add_typer(release.app, name="release")
 app.add_typer(artifacts.app, name="artifacts")

@@ -52,7 +52,10 @@ def check_cmd(
     suite: str = typer.Argument(..., help=SUITE_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print JSON results."),
 ) -> None:
-    """Check every task: the reference passes on every repeat; the untouched workspace fails."""
+    """Check every task: the reference passes on every repeat; the untouched workspace fails.
+
+    A task declared ``unsatisfiable`` must have a failing reference instead.
+    """
     from assay.tasks.suite import load_suite
     from assay.verify.suite_check import check_suite
 
@@ -69,7 +72,8 @@ def check_cmd(
         for r in results:
             table.add_row(
                 r.task_id,
-                "passes" if r.reference_passed else "FAILS",
+                ("passes" if r.reference_passed else "FAILS")
+                + (" (declared unsatisfiable)" if r.unsatisfiable else ""),
                 "fails" if not r.workspace_passed else "ALREADY PASSES",
                 f"{r.seconds:.2f}",
                 r.problem,

@@ -42,7 +42,11 @@ response ends before it is complete). A string ``"http_NNN"`` is short for
 ``{kind = "http", status = NNN}``, and ``"timeout"`` etc. for ``{kind = "timeout"}``.
 
 Turns are counted per conversation (the scripted model) or by the assistant messages in the
-request (``assay serve``). Past the last turn, ``on_exhausted = "stop"`` (the default)
+request (``assay serve``). ``turns_by = "context"`` makes the scripted model count them by
+the assistant messages in the request too: a fresh-context pass of the loop agent then
+replays the task's turns from its first, as a stateless model would answer the same
+context the same way (the kits' scripts, where a pass that runs out of context before it
+writes repeats itself and stagnates). Past the last turn, ``on_exhausted = "stop"`` (the default)
 answers the text ``EXHAUSTED_TEXT`` with finish reason ``stop`` and no tool calls, so an
 agent loop ends its pass; ``"repeat_last"`` answers the last turn again (without faults).
 
@@ -250,6 +254,9 @@ class Script(_Strict):
     schema_: Literal["assay.script.v1"] = Field(alias="schema")
     model: str = Field(default="scripted", min_length=1)
     on_exhausted: Literal["stop", "repeat_last"] = "stop"
+    turns_by: Literal["conversation", "context"] = "conversation"
+    """What indexes the turn the scripted model plays: the replies so far in the
+    conversation, or the assistant messages in the request's context."""
     tasks: dict[str, list[Turn]] = Field(min_length=1)
     variants: list[Variant] = Field(default_factory=list)
     """Checked in order; the first whose text is in the system prompt and that has turns

@@ -86,7 +86,12 @@ class ScriptedModel:
         start = time.monotonic()
         conversation = request.conversation
         with self._lock:
-            index = self._turn_of.get(conversation, 0)
+            if self.script.turns_by == "context":
+                index = sum(m.role == "assistant" for m in request.messages)
+                # Faults of a turn are delivered once per conversation, not once per pass.
+                conversation = f"{conversation}#{index}"
+            else:
+                index = self._turn_of.get(conversation, 0)
             system = "\n".join(m.content for m in request.messages if m.role == "system")
             turn = self.script.turn(request.task_id, index, system)
             tries = self._tries_of.get(conversation, 0)
@@ -94,7 +99,7 @@ class ScriptedModel:
                 self._tries_of[conversation] = tries + 1
                 raise fault_to_error(turn.faults[tries])
             self._turn_of[conversation] = index + 1
-            self._tries_of[conversation] = 0
+            self._tries_of[conversation] = 0 if self.script.turns_by == "conversation" else tries
         return self._reply(request, turn, index, time.monotonic() - start)
 
     def _reply(self, request: Request, turn: Turn, index: int, latency_s: float) -> Reply:

@@ -6,7 +6,7 @@
   ``detection``, ``miss``, ``false_alarm``, ``correct_pass``) and against the hazard truth
   (``hazard_score``, null where not adjudicated), with its spend (tokens, latency, dollars);
 - ``passes``: one row per pass of an agent (:mod:`assay.results.passes`): reads, bytes
-  read, writes, tool and model calls, tokens, and why the pass ended;
+  read, writes, tool and model calls, tokens, elided reads, and why the pass ended;
 - ``events``: every complete event line of every attempt (a line cut short by a crash is
   left out, never repaired); ``data`` is a JSON column (``data->>'channel'``);
 - ``runs``: one row per run directory.
@@ -119,6 +119,7 @@ PASS_COLUMNS: dict[str, str] = {
     "model_calls": "INTEGER",
     "prompt_tokens": "BIGINT",
     "completion_tokens": "BIGINT",
+    "elided_reads": "INTEGER",
     "reason": "VARCHAR",
 }
 EVENT_COLUMNS: dict[str, str] = {
@@ -238,6 +239,7 @@ def _pass_rows(run: RunData, r: AttemptRecord) -> list[dict[str, Any]]:
             "model_calls": p.model_calls,
             "prompt_tokens": p.prompt_tokens,
             "completion_tokens": p.completion_tokens,
+            "elided_reads": p.elided_reads,
             "reason": p.reason,
         }
         for p in passes_of(r, run.root)

@@ -175,6 +175,19 @@ class TimeoutSpec(_Strict):
     ``budget`` (its workspace is still judged)."""
 
 
+SweepValue = bool | int | float | str
+
+
+class SweepParam(_Strict):
+    """One swept setting of one agent: ``assay sweep --param agents.ID.KEY=V1,V2,...``."""
+
+    agent: str = Field(min_length=1)
+    """The id of the agent in the manifest before expansion."""
+    key: str = Field(pattern=r"^[a-z_][a-z0-9_]*$")
+    """The key of the agent's ``config`` that takes each value."""
+    values: list[SweepValue] = Field(min_length=1)
+
+
 class ConcurrencySpec(_Strict):
     """Bounds on parallel work."""
 
@@ -214,6 +227,10 @@ class Manifest(_Strict):
     review_budget: ReviewBudget | None = Field(default=None, exclude_if=_absent)
     """Limits on review spend per attempt and per run; an escalation that would pass one
     is refused and recorded in the attempt's ``refused_escalations``."""
+    sweep: list[SweepParam] | None = Field(default=None, exclude_if=_absent)
+    """The parameters ``assay sweep`` expanded the agents by (its arms are the agents, one
+    per combination, already in ``agents``): recorded and hashed with the rest, so the arms
+    are pre-registered like any other."""
 
     model_config = ConfigDict(
         extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False

@@ -192,7 +192,7 @@ def _figures(a: Analysis) -> dict[str, Figure]:
 
 def blocks(a: Analysis) -> list[Block]:
     """The report as blocks, in reading order."""
-    from assay.report import channel_tables, tables
+    from assay.report import channel_tables, stagnation, tables
 
     figs = _figures(a)
     names = ", ".join(f"`{r.label}`" for r in a.runs)
@@ -247,6 +247,9 @@ def blocks(a: Analysis) -> list[Block]:
             " attempt) are counted apart."
         ),
         tables.outcomes_table(a.runs, a.arms),
+        Heading(2, "Stagnation", "stagnation"),
+        Paragraph(stagnation.NOTE),
+        stagnation.stagnation_table(a.runs, a.arms),
         Heading(2, "Interrupt channels against the hidden tests", "channels"),
     ]
     channels = channel_tables.channels_table(a.runs, a.arms)

@@ -35,6 +35,8 @@ class PassRow:
     model_calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    elided_reads: int = 0
+    """Reads answered with the elision notice instead of the file (``elided`` tool calls)."""
     reason: str | None = None
     """Why the pass ended (``completed``, ``max_steps``, ...); None if it was cut short."""
 
@@ -84,6 +86,7 @@ def passes_of(record: AttemptRecord, run_root: Path) -> list[PassRow]:
             row.reads += tool in ORIENTATION_TOOLS
             row.writes += tool in MUTATION_TOOLS
             row.read_bytes += _int(data.get("read_bytes"))
+            row.elided_reads += data.get("elided") is True
         elif kind == "model_call":
             row.model_calls += 1
             row.prompt_tokens += _int(data.get("prompt_tokens"))

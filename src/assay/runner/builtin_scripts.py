@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from assay.errors import InputError
+from assay.runner.kit_scripts import kits_script
 from assay.store.atomic import full_disk_names, write_atomic
 from assay.tasks.load import Task, list_files
 
@@ -171,6 +172,7 @@ BUILTIN = {
     "repair-demo": demo_script,
     "repair-review": review_script,
     "repair-harness": harness_script,
+    "kits": kits_script,
 }
 
 

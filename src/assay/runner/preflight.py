@@ -49,7 +49,15 @@ def check_tasks(tasks: Sequence[Task]) -> list[PreflightCheck]:
             problem = " ".join(str(exc).split())[:400]
             out.append(PreflightCheck(kind="tasks", name=t.id, ok=False, detail=problem))
             continue
-        detail = "reference passes, untouched workspace fails" if r.ok else r.problem
+        detail = (
+            r.problem
+            if not r.ok
+            else (
+                "reference fails as declared (unsatisfiable), untouched workspace fails"
+                if r.unsatisfiable
+                else "reference passes, untouched workspace fails"
+            )
+        )
         out.append(
             PreflightCheck(kind="tasks", name=t.id, ok=r.ok, detail=detail, seconds=r.seconds)
         )

@@ -21,11 +21,13 @@ class CheckResult:
     problem: str
     verifier: str = "pytest"
     """``pytest`` (the gate) or ``function`` (the function-level runner)."""
+    unsatisfiable: bool = False
+    """The task declares that no workspace can pass: its reference must fail as well."""
 
     @property
     def ok(self) -> bool:
-        """Solvable and not already solved."""
-        return self.reference_passed and not self.workspace_passed
+        """Solvable (unsolvable when declared so) and not already solved."""
+        return self.reference_passed != self.unsatisfiable and not self.workspace_passed
 
     def as_dict(self) -> dict[str, Any]:
         """Return the result as plain data."""
@@ -37,6 +39,7 @@ class CheckResult:
             "problem": self.problem,
             "ok": self.ok,
             "verifier": self.verifier,
+            "unsatisfiable": self.unsatisfiable,
         }
 
 

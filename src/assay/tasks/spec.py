@@ -126,6 +126,10 @@ class TaskSpec(_Strict):
     """Globs (relative to ``workspace/``) the agent must not change; public tests are added."""
     verify: VerifySpec
     hazards: list[Hazard] = Field(default_factory=list)
+    unsatisfiable: bool = Field(default=False, exclude_if=lambda v: not v)
+    """True for a task no workspace can pass by design (its tests contradict each other):
+    ``assay tasks check`` then proves that the reference (the closest answer) fails too, and
+    the right outcome of an attempt is ``stagnated`` or ``budget``, never ``completed``."""
 
     @field_validator("protected", "tags")
     @classmethod

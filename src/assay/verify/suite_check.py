@@ -22,11 +22,22 @@ def check_task(task: Task) -> CheckResult:
         ref = verify(task, reference_workspace(task, Path(tmp) / "ref"))
     untouched = verify(task, task.workspace, repeats=1)
     problem = ""
-    if not ref.passed:
+    unsatisfiable = task.spec.unsatisfiable
+    if unsatisfiable and ref.passed:
+        # A declared contradiction in the tests means the reference must fail as well.
+        problem = "declared unsatisfiable, but the reference passes every test"
+    elif not unsatisfiable and not ref.passed:
         problem = f"reference fails: {', '.join(ref.reasons)}; {ref.failure_excerpt[:300]}"
     elif untouched.passed:
         problem = "the untouched workspace already passes every test"
-    return CheckResult(task.id, ref.passed, untouched.passed, time.monotonic() - start, problem)
+    return CheckResult(
+        task.id,
+        ref.passed,
+        untouched.passed,
+        time.monotonic() - start,
+        problem,
+        unsatisfiable=unsatisfiable,
+    )
 
 
 def check_suite(tasks: list[Task]) -> list[CheckResult]:

@@ -1,0 +1,18 @@
+"""A list kept sorted on insertion."""
+
+import bisect
+
+
+class SortedList:
+    def __init__(self, items=()):
+        self._items = sorted(items)
+
+    def add(self, item):
+        bisect.insort(self._items, item)
+
+    def remove(self, item):
+        i = bisect.bisect_left(self._items, item)
+        del self._items[i]
+
+    def items(self):
+        return list(self._items)
