@@ -87,3 +87,27 @@ def test_a_scorer_from_an_entry_point(tmp_path: Path) -> None:
     )
     proc = run("rerank", str(pool), "--scorer", "broken")
     assert proc.returncode == 2 and "broken" in proc.stderr and "failed to load" in proc.stderr
+
+
+def test_original_order_of_a_mutation_pool_is_missing_not_a_leak() -> None:
+    from assay.records.pool import PoolCandidate
+    from assay.rerank.pool_io import code_sha256
+    from assay.rerank.scorers.protocol import ProblemContext
+    from assay.rerank.scorers.simple import OriginalOrderScorer
+
+    def cand(rank: int, origin: str) -> PoolCandidate:
+        code = f"x = {rank}\n"
+        return PoolCandidate.model_validate(
+            {
+                "benchmark": "b", "problem": "p", "candidate": f"c{rank}",
+                "code_sha256": code_sha256(code), "code": code, "origin": origin,
+                "original_rank": rank, "seed": 0, "passed": rank == 0, "tests": [],
+            }
+        )  # fmt: skip
+
+    context = ProblemContext("b", "p", 1)
+    mutation = OriginalOrderScorer().score([cand(1, "mutation"), cand(0, "mutation")], context)
+    assert mutation.status == "missing"
+    assert "reference first" in (mutation.detail or "")
+    sample = OriginalOrderScorer().score([cand(1, "sample"), cand(0, "sample")], context)
+    assert sample.status == "ok" and sample.scores == [-1.0, -0.0]

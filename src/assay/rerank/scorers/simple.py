@@ -35,12 +35,19 @@ class RandomScorer:
 
 @dataclass(frozen=True)
 class OriginalOrderScorer:
-    """The order the candidates were made in (``original_rank`` 0 first)."""
+    """The order the candidates were made in (``original_rank`` 0 first).
+
+    Missing for a mutation pool: there the first-made candidate is the reference, so the
+    original order is the label itself, and a "lift" from it would be a leak, not a skill.
+    """
 
     name: str = "original"
 
     def score(self, candidates: Sequence[PoolCandidate], context: ProblemContext) -> Scores:
-        """Minus the original rank."""
+        """Minus the original rank (missing when any candidate is a mutation-pool one)."""
+        if any(c.origin == "mutation" for c in candidates):
+            why = "a mutation pool's original order puts the reference first (a label leak)"
+            return Scores.missing(len(candidates), why)
         return Scores([-float(c.original_rank) for c in candidates])
 
 
