@@ -67,6 +67,13 @@ def test_two_builds_are_the_same_bytes(small) -> None:
     assert _files(small["he1"]) == _files(small["he2"])
 
 
+def test_the_source_is_relative_to_the_pool_folder(small) -> None:
+    # assay rerank finds the tasks (prompts, public tests) from there, whatever the cwd.
+    source = read_pool(small["mb1"]).info.source
+    assert not Path(source).is_absolute()
+    assert (small["mb1"] / source).resolve() == small["mb"].resolve()
+
+
 def test_kept_problems_hold_the_passing_reference_and_failing_mutants(small) -> None:
     for key, bench in (("he1", "humaneval"), ("mb1", "mbppplus")):
         pool = read_pool(small[key])

@@ -93,7 +93,8 @@ class PoolInfo(_Strict):
     """The candidates kept per problem (``mutation``); the most any problem has otherwise."""
     seed: int
     source: str
-    """The suite folder (``mutation``, ``sample``) or run directory (``runs``), as given."""
+    """The suite folder (``mutation``, ``sample``) or run directory (``runs``), relative to
+    the pool folder (``assay rerank`` looks for the tasks there by default)."""
     suite_digest: str | None = None
     problems: int = Field(ge=0)
     candidates: int = Field(ge=0)

@@ -142,7 +142,8 @@ def finish(built: Built, out: Path) -> PoolInfo:
         benchmarks=sorted({b for b, _ in built.problems} | {d.benchmark for d in dropped}),
         pool_size=built.pool_size or max(sizes, default=1),
         seed=built.seed,
-        source=built.source,
+        # Relative to the pool folder: it moves with the suite beside it, and names no home.
+        source=os.path.relpath(Path(built.source).resolve(), out.resolve()),
         suite_digest=built.suite_digest,
         problems=len(built.problems),
         candidates=len(candidates),
