@@ -24,7 +24,8 @@ def test_simple_scorers_on_known_candidates(tmp_path: Path) -> None:
     ctx = ProblemContext("b", "p", 1)
     length = load_scorer("length").score([a, b], ctx)
     assert length.scores == [-float(len(a.code.strip())), -float(len(b.code.strip()))]
-    assert load_scorer("original").score([b, a], ctx).scores == [-1.0, -0.0]
+    # A mutation pool's original order is the label: missing (see the test below).
+    assert load_scorer("original").score([b, a], ctx).status == "missing"
     # No task folder: lexical has no prompt, logprob misses b's value.
     assert load_scorer("lexical").score([a, b], ctx).status == "missing"
     missing = load_scorer("logprob").score([a, b], ctx)
