@@ -30,7 +30,8 @@ def optimize_cmd(
 
     from assay.cli.options import output_folder
     from assay.errors import InputError
-    from assay.optimize.loop import SOURCE, Optimization, objective_line
+    from assay.optimize.ledger import objective_line
+    from assay.optimize.loop import SOURCE, Optimization
     from assay.records.optimize import load_project, project_from_dict
     from assay.report.optimization import optimization_section
     from assay.store.atomic import write_atomic

@@ -7,7 +7,8 @@
 - ``proposer``  — running a scripted, command or agent-CLI proposer, sandboxed;
 - ``evaluate``  — one evaluation: a throwaway copy, its setup, an ordinary assay run;
 - ``select``    — child against parent (and best against baseline) on the claim gate;
-- ``ledger``    — ``ledger.jsonl``, ``ledger.tsv``, ``leaderboard.json``;
+- ``ledger``    — ``ledger.jsonl``, ``ledger.tsv``, ``leaderboard.json``, objectives as text;
+- ``state``     — where the search stands, and whether its budget is spent;
 - ``loop``      — ``assay optimize``: baseline, iterations, held out, resume;
 - ``matrix``    — ``assay optimize matrix``: proposers × models × trials.
 
@@ -15,8 +16,8 @@ Records are in :mod:`assay.records.optimize`; the report section in
 :mod:`assay.report.optimization`.
 """
 
-from assay.optimize.ledger import read_ledger
-from assay.optimize.loop import Optimization, objective_line
+from assay.optimize.ledger import objective_line, read_ledger
+from assay.optimize.loop import Optimization
 from assay.optimize.matrix import run_matrix
 
 __all__ = ["Optimization", "objective_line", "read_ledger", "run_matrix"]

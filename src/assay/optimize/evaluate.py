@@ -24,6 +24,7 @@ from assay.records.optimize import Objective, Project, SplitSpec
 from assay.runner.execute import run_experiment
 from assay.sandbox.scratch import scratch_dir
 from assay.stats.proportions import wilson_bounds
+from assay.store.rundir import RunDir
 
 Z95 = 1.959963984540054
 
@@ -189,3 +190,9 @@ def check_split(split: SplitSpec, base: Path, where: str) -> None:
         raise InputError.single(
             where, "suite", f"no bundled suite or folder {split.suite!r}", "name a suite folder"
         )
+
+
+def load_evaluation(root: Path, run: str, metric: str) -> Evaluation:
+    """An evaluation already on disk (for a resume)."""
+    records = sorted(RunDir.open(root / run).latest().values(), key=lambda r: r.attempt_id)
+    return Evaluation(run=root / run, records=records, metric=metric, duration_s=0.0)

@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from assay.records.canonical import dumps
-from assay.records.optimize import CandidateRecord, Leaderboard, LeaderboardEntry
+from assay.records.optimize import CandidateRecord, Leaderboard, LeaderboardEntry, Objective
 from assay.store.atomic import write_atomic
 
 LEDGER = "ledger.jsonl"
@@ -131,3 +131,10 @@ def write_indexes(folder: Path, *, finished: bool) -> list[CandidateRecord]:
         folder / LEADERBOARD, dumps(leaderboard(records, finished=finished), indent=2) + "\n"
     )
     return records
+
+
+def objective_line(o: Objective | None) -> str:
+    """``0.500 [0.236, 0.764] (4/8)``, or ``—``."""
+    if o is None:
+        return "—"
+    return f"{o.mean:.3f} [{o.low:.3f}, {o.high:.3f}] ({o.successes}/{o.attempts})"

@@ -23,13 +23,18 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from assay.errors import InputError
 from assay.optimize import ledger
 from assay.optimize.bundle import write_bundle
-from assay.optimize.evaluate import Evaluation, check_split, evaluate, results_for_proposer
+from assay.optimize.evaluate import (
+    Evaluation,
+    check_split,
+    evaluate,
+    load_evaluation,
+    results_for_proposer,
+)
 from assay.optimize.proposals import Proposals, load_proposals
 from assay.optimize.proposer import (
     ProposalRun,
@@ -39,6 +44,7 @@ from assay.optimize.proposer import (
     write_proposal,
 )
 from assay.optimize.select import decide
+from assay.optimize.state import State, budget_reached
 from assay.optimize.tree import (
     BUNDLE_DIR,
     Change,
@@ -49,7 +55,7 @@ from assay.optimize.tree import (
     snapshot,
 )
 from assay.records.canonical import dumps
-from assay.records.optimize import CandidateRecord, Objective, Outcome, Project, Usage
+from assay.records.optimize import CandidateRecord, Outcome, Project, Usage
 from assay.store.atomic import write_atomic
 from assay.store.rundir import RunDir
 
@@ -58,27 +64,8 @@ SOURCE = "project.source"
 Say = Callable[[str], None]
 
 
-@dataclass
-class State:
-    """Where the search stands (rebuilt from the ledger on a resume)."""
-
-    best: str
-    incumbent: Evaluation
-    iteration: int
-    evaluations: int
-    tokens: int
-    cost_usd: float
-    spent_s: float
-
-
 def _relative(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
-
-
-def load_evaluation(root: Path, run: str, metric: str) -> Evaluation:
-    """An evaluation already on disk (for a resume)."""
-    records = sorted(RunDir.open(root / run).latest().values(), key=lambda r: r.attempt_id)
-    return Evaluation(run=root / run, records=records, metric=metric, duration_s=0.0)
 
 
 class Optimization:
@@ -228,22 +215,10 @@ class Optimization:
         )
 
     def _budget_left(self, state: State) -> bool:
-        b = self.project.budget
-        checks = [
-            (state.iteration >= b.iterations, f"{b.iterations} iterations"),
-            (b.tokens is not None and state.tokens >= b.tokens, f"{b.tokens} proposer tokens"),
-            (b.usd is not None and state.cost_usd >= b.usd, f"${b.usd} proposer spend"),
-            (b.wall_s is not None and state.spent_s >= b.wall_s, f"{b.wall_s} s"),
-            (
-                b.evaluations is not None and state.evaluations >= b.evaluations,
-                f"{b.evaluations} evaluations",
-            ),
-        ]
-        for spent, what in checks:
-            if spent:
-                self.say(f"budget reached: {what}")
-                return False
-        return True
+        reached = budget_reached(self.project.budget, state)
+        if reached is not None:
+            self.say(f"budget reached: {reached}")
+        return reached is None
 
     # -- one iteration ---------------------------------------------------------------------
     def _propose(self, state: State, cid: str, ws: Path, folder: Path) -> ProposalRun:
@@ -422,10 +397,3 @@ class Optimization:
 
 def _line(common: dict[str, object], **fields: object) -> CandidateRecord:
     return CandidateRecord.model_validate({**common, **fields})
-
-
-def objective_line(o: Objective | None) -> str:
-    """``0.500 [0.236, 0.764] (4/8)``, or ``—``."""
-    if o is None:
-        return "—"
-    return f"{o.mean:.3f} [{o.low:.3f}, {o.high:.3f}] ({o.successes}/{o.attempts})"

@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from assay.optimize.ledger import read_ledger
-from assay.optimize.loop import objective_line
+from assay.optimize.ledger import objective_line, read_ledger
 from assay.records.optimize import CandidateRecord
 
 
