@@ -13,6 +13,7 @@ import json
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,11 +93,15 @@ def _target_version() -> str:
     return f"py{sys.version_info.major}{sys.version_info.minor}"
 
 
-def _run_ruff(command: tuple[str, ...], files: dict[str, str]) -> tuple[Finding, ...]:
-    if not command:
-        if importlib.util.find_spec("ruff") is None:
-            raise RuffUnavailable(f"ruff is not installed for {sys.executable}")
-        command = (sys.executable, "-m", "ruff")
+def run_ruff_json(
+    command: tuple[str, ...], files: dict[str, str], rules: Sequence[str]
+) -> tuple[list[object], Path]:
+    """Ruff's JSON findings over copies of ``files`` (relative path → text) with ``rules``.
+
+    Returns the findings and the scratch folder their file names are under (gone by then:
+    only for making the names relative). :class:`RuffUnavailable` if ruff cannot run, fails,
+    or answers something that is not a JSON list.
+    """
     with scratch_dir("assay-lint-") as scratch:
         for rel, text in files.items():
             dest = scratch / rel
@@ -113,7 +118,7 @@ def _run_ruff(command: tuple[str, ...], files: dict[str, str]) -> tuple[Finding,
             "--target-version",
             _target_version(),
             "--select",
-            ",".join(LINT_RULES),
+            ",".join(rules),
             "--",
             *sorted(files),
         ]
@@ -127,16 +132,25 @@ def _run_ruff(command: tuple[str, ...], files: dict[str, str]) -> tuple[Finding,
             raise RuffUnavailable(
                 f"ruff exited with {done.returncode}: {done.stderr.strip()[-_EXCERPT:]}"
             )
-        return _parse(done.stdout, scratch.resolve())
-
-
-def _parse(stdout: str, root: Path) -> tuple[Finding, ...]:
+        root = scratch.resolve()
     try:
-        items = json.loads(stdout)
+        items = json.loads(done.stdout)
     except ValueError:
-        raise RuffUnavailable(f"ruff's output is not JSON: {stdout[:200]!r}") from None
+        raise RuffUnavailable(f"ruff's output is not JSON: {done.stdout[:200]!r}") from None
     if not isinstance(items, list):
         raise RuffUnavailable("ruff's JSON output is not a list")
+    return items, root
+
+
+def _run_ruff(command: tuple[str, ...], files: dict[str, str]) -> tuple[Finding, ...]:
+    if not command:
+        if importlib.util.find_spec("ruff") is None:
+            raise RuffUnavailable(f"ruff is not installed for {sys.executable}")
+        command = (sys.executable, "-m", "ruff")
+    return _parse(*run_ruff_json(command, files, LINT_RULES))
+
+
+def _parse(items: list[object], root: Path) -> tuple[Finding, ...]:
     findings = []
     for item in items:
         if not isinstance(item, dict):
