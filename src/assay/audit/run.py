@@ -30,7 +30,7 @@ from assay.records.verdict import Verdict
 from assay.tasks.load import Task
 from assay.tasks.mutants import Mutant, mutants, normalised
 from assay.tasks.suite import load_suite
-from assay.verify.batch import Candidate, module_of, verify_batch
+from assay.verify.batch import Candidate, module_of, unverified, verify_batch
 from assay.verify.function.executor import FunctionPool
 from assay.verify.function.gate import read_source
 from assay.verify.gate import Scope
@@ -49,11 +49,6 @@ class _Subject:
     ws_runs: list[Verdict] = field(default_factory=list)
     hidden: list[Verdict] = field(default_factory=list)
     public: list[Verdict] = field(default_factory=list)
-
-
-def unverified(verdict: Verdict) -> bool:
-    """The gate could not run the candidate at all (a fail-closed verdict of the batch)."""
-    return verdict.repeats == 0 and not verdict.runs
 
 
 def _prepare(task: Task, max_mutants: int | None) -> _Subject:

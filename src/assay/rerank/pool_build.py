@@ -52,11 +52,6 @@ class Made:
     detail: Detail = field(default_factory=dict)
 
 
-def unverified(verdict: Verdict) -> bool:
-    """The gate could not run the candidate at all (a fail-closed verdict of the batch)."""
-    return verdict.repeats == 0 and not verdict.runs
-
-
 def candidate_tests(verdict: Verdict) -> list[CandidateTest]:
     """The verdict's per-test results as pool records carry them."""
     return [

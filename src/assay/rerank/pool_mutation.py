@@ -14,28 +14,18 @@ ranks 1…). Mutants that pass (equivalent mutants) never enter the pool.
 
 from __future__ import annotations
 
-import ast
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from assay.records.verdict import Verdict
-from assay.rerank.pool_build import Built, Made, labelled, unverified
+from assay.rerank.pool_build import Built, Made, labelled
 from assay.tasks.digest import file_digests, folder_digest
 from assay.tasks.load import Task
-from assay.tasks.mutants import mutants
+from assay.tasks.mutants import mutants, normalised
 from assay.tasks.suite import load_suite, resolve_suite
-from assay.verify.batch import Candidate, module_of, verify_batch
+from assay.verify.batch import Candidate, module_of, unverified, verify_batch
 from assay.verify.function.executor import FunctionPool
 from assay.verify.function.gate import read_source
-
-
-def normalised(source: str) -> str:
-    """The source as the mutator writes it (``ast.unparse``), ending in a newline."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SyntaxWarning)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return ast.unparse(ast.parse(source)) + "\n"
 
 
 @dataclass

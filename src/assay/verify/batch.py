@@ -78,6 +78,11 @@ def failed_verdict(task: Task, scope: Scope, why: str, start: float | None = Non
     )
 
 
+def unverified(verdict: Verdict) -> bool:
+    """The gate could not run the candidate at all (a :func:`failed_verdict` of the batch)."""
+    return verdict.repeats == 0 and not verdict.runs
+
+
 def _safe_module(module: str | None) -> str:
     if not module:
         raise ValueError("the task has no single candidate module")
