@@ -2,7 +2,9 @@
 
 Both loops make the same scripted model calls and the same file reads; the harness adds
 message building, action parsing, path confinement, tool accounting and (optionally) one
-fsynced event line per model call and per tool call. Run: .venv/bin/python bench/agent_step.py
+event line per model call and per tool call. With the log on it is timed twice: syncing every
+event (the behaviour before group commits) and syncing in groups (``SYNC_EVERY`` events, as the
+runner does now). Run: .venv/bin/python bench/agent_step.py
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from assay.agents.workspace import Workspace
 from assay.models.scripted import ScriptedModel
 from assay.models.types import META_CONVERSATION, META_TASK, Message, Request
 from assay.sandbox.isolation import plan_for
+from assay.store import rundir
 from assay.store.rundir import EventLog
 from assay.tasks.load import load_task
 from assay.tasks.suite import BUNDLED_ROOT
@@ -59,7 +62,7 @@ def reference(script: Path, ws: Path) -> float:
     return (time.perf_counter() - start) / STEPS
 
 
-def harness(script: Path, ws: Path, events: Path | None) -> float:
+def harness(script: Path, ws: Path, events: Path | None, sync_every: int = 0) -> float:
     """The loop agent doing the same: STEPS read_file steps in one pass."""
     task = load_task(BUNDLED_ROOT / "repair" / "window-sums")
     box = Toolbox(
@@ -72,7 +75,9 @@ def harness(script: Path, ws: Path, events: Path | None) -> float:
     agent = LoopAgent(
         ScriptedModel.from_file(script), LoopConfig(max_passes=1, max_steps=STEPS, ctx_limit=10**9)
     )
-    log = EventLog(events, "bench") if events else None
+    if sync_every:
+        rundir.SYNC_EVERY = sync_every
+    log = EventLog(events, "bench", events.parent) if events else None
     emit = log.emit if log else (lambda kind, data: None)
     start = time.perf_counter()
     agent.run(box, prompt="p", conversation="window-sums/bench", emit=emit)
@@ -88,12 +93,14 @@ def main() -> None:
         script = _script(tmp)
         ws = tmp / "ws"
         shutil.copytree(BUNDLED_ROOT / "repair" / "window-sums" / "workspace", ws)
-        ref, bare, logged = [], [], []
-        for _ in range(ROUNDS):  # interleaved, so machine noise hits all three alike
+        group = rundir.SYNC_EVERY
+        ref, bare, each, grouped = [], [], [], []
+        for _ in range(ROUNDS):  # interleaved, so machine noise hits all four alike
             ref.append(reference(script, ws))
             bare.append(harness(script, ws, None))
-            logged.append(harness(script, ws, tmp / "events.jsonl"))
-        r, h, e = (statistics.median(x) * 1000 for x in (ref, bare, logged))
+            each.append(harness(script, ws, tmp / "events.jsonl", sync_every=1))
+            grouped.append(harness(script, ws, tmp / "events.jsonl", sync_every=group))
+        r, h, e, g = (statistics.median(x) * 1000 for x in (ref, bare, each, grouped))
         print(f"steps per run: {STEPS}, runs: {ROUNDS} (medians)")
         print(f"{'reference loop':<32}{r:8.3f} ms/step")
         print(
@@ -101,8 +108,12 @@ def main() -> None:
             f"overhead {h - r:6.3f} ms"
         )
         print(
-            f"{'harness, fsynced event log':<32}{e:8.3f} ms/step   ratio {e / r:6.1f}x   "
+            f"{'harness, event log, sync each':<32}{e:8.3f} ms/step   ratio {e / r:6.1f}x   "
             f"overhead {e - r:6.3f} ms"
+        )
+        print(
+            f"{f'harness, event log, sync /{group}':<32}{g:8.3f} ms/step   ratio {g / r:6.1f}x   "
+            f"overhead {g - r:6.3f} ms   (log costs {g - h:6.3f} ms over no log)"
         )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

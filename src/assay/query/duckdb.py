@@ -23,17 +23,14 @@ DuckDB's own parse, not on the text).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assay.errors import InputError
-from assay.records.attempt import AttemptRecord
-from assay.results.metrics import attempt_values
-from assay.results.passes import passes_of
+from assay.query.rows import attempt_row, channel_rows, pass_rows
 from assay.results.runs import RunData
-from assay.results.scoring import channel_score, hazard_score
 
 if TYPE_CHECKING:
     import duckdb
@@ -142,110 +139,6 @@ RUN_COLUMNS: dict[str, str] = {
 }
 
 
-def _attempt_row(run: RunData, r: AttemptRecord) -> dict[str, Any]:
-    v = r.verdict
-    return {
-        **_key(run, r),
-        "outcome": r.outcome,
-        "success": r.success,
-        "shipped": r.shipped,
-        "shipped_success": r.shipped_success,
-        "undetected_failure_shipped": r.undetected_failure_shipped,
-        "shipped_hazard": r.shipped_hazard,
-        "hazards": None if r.hazards is None else [h.model_dump() for h in r.hazards],
-        "refused_escalations": len(r.refused_escalations),
-        "rounds": r.rounds,
-        "retries": r.retries,
-        "escalations": r.escalations,
-        "verdict_passed": None if v is None else v.passed,
-        "public_passed": None if v is None else v.public.passed,
-        "public_total": None if v is None else v.public.total,
-        "hidden_passed": None if v is None else v.hidden.passed,
-        "hidden_total": None if v is None else v.hidden.total,
-        "flaky": None if v is None else v.flaky,
-        "isolation": None if v is None else v.isolation,
-        "oversight_cost": r.oversight_cost,
-        "retry_cost": r.retry_cost,
-        "utility": attempt_values(r, run.manifest.utility)["utility"],
-        "prompt_tokens": r.tokens.prompt,
-        "completion_tokens": r.tokens.completion,
-        "cached_tokens": r.tokens.cached,
-        "cost_usd": r.cost_usd,
-        "model_calls": r.model_calls,
-        "format_errors": r.format_errors,
-        "load_act_ratio": r.load_act_ratio,
-        "read_bytes": r.read_bytes,
-        "elided_reads": r.elided_reads,
-        "duration_s": r.duration_s,
-        "model_time_s": r.model_time_s,
-        "verify_time_s": r.verify_time_s,
-        "fault": r.fault,
-        "events": r.events,
-        "diff": r.diff,
-        "started_at": r.started_at,
-        "finished_at": r.finished_at,
-        "tool_counts": r.tool_counts,
-        "pass_reasons": r.pass_reasons,
-    }
-
-
-def _key(run: RunData, r: AttemptRecord) -> dict[str, Any]:
-    return {
-        "run": run.label,
-        "attempt_id": r.attempt_id,
-        "task_id": r.task_id,
-        "agent_id": r.agent_id,
-        "model": r.model,
-        "condition": r.condition,
-        "seed": r.seed,
-    }
-
-
-def _channel_rows(run: RunData, r: AttemptRecord) -> list[dict[str, Any]]:
-    out = []
-    for c in r.channels:
-        out.append(
-            {
-                **_key(run, r),
-                "round": c.round,
-                "channel": c.channel,
-                "flag": c.flag,
-                "truth_failed": c.truth_failed,
-                "score": channel_score(c),
-                "hazards": c.hazards,
-                "hazard_score": hazard_score(c),
-                "escalation": c.escalation,
-                "cost": c.cost,
-                "latency_s": c.latency_s,
-                "prompt_tokens": None if c.tokens is None else c.tokens.prompt,
-                "completion_tokens": None if c.tokens is None else c.tokens.completion,
-                "cost_usd": c.cost_usd,
-                "findings": c.findings,
-            }
-        )
-    return out
-
-
-def _pass_rows(run: RunData, r: AttemptRecord) -> list[dict[str, Any]]:
-    return [
-        {
-            **_key(run, r),
-            "round": p.round,
-            "pass": p.pass_,
-            "reads": p.reads,
-            "read_bytes": p.read_bytes,
-            "writes": p.writes,
-            "tool_calls": p.tool_calls,
-            "model_calls": p.model_calls,
-            "prompt_tokens": p.prompt_tokens,
-            "completion_tokens": p.completion_tokens,
-            "elided_reads": p.elided_reads,
-            "reason": p.reason,
-        }
-        for p in passes_of(r, run.root)
-    ]
-
-
 SETTINGS: dict[str, str | bool] = {
     "enable_external_access": False,
     "autoinstall_known_extensions": False,
@@ -254,6 +147,22 @@ SETTINGS: dict[str, str | bool] = {
     "lock_configuration": True,
 }
 """The database the query runs in: no file, network or extension access, settings locked."""
+
+
+def _run_rows(runs: Sequence[RunData]) -> list[dict[str, Any]]:
+    return [
+        {
+            "run": run.label,
+            "name": run.manifest.name,
+            "manifest_sha256": run.recorded_digest,
+            "manifest_intact": run.manifest_intact,
+            "seeds": run.manifest.seeds,
+            "tasks": len(run.task_ids),
+            "attempts": len(run.records),
+            "isolation": run.isolation,
+        }
+        for run in runs
+    ]
 
 
 def _structure(cols: dict[str, str]) -> str:
@@ -299,32 +208,51 @@ def _event_rows(runs: Sequence[RunData]) -> list[dict[str, Any]]:
     return rows
 
 
-def connect(runs: Sequence[RunData]) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB database with the tables of the given runs, and nothing else."""
+TABLES = ("attempts", "channels", "passes", "runs", "events")
+"""Every table a query can read."""
+
+
+def tables_named(sql: str) -> frozenset[str]:
+    """The tables of :data:`TABLES` that ``sql`` names (all of them if it cannot be parsed).
+
+    Only these are built: the ``passes`` and ``events`` tables read every attempt's event
+    file, which a query over ``attempts`` alone never needs.
+    """
     import duckdb
 
+    try:
+        named = {name.lower() for name in duckdb.get_table_names(sql)}
+    except duckdb.Error:
+        return frozenset(TABLES)  # the query fails on its own, with DuckDB's message
+    return frozenset(t for t in TABLES if t in named)
+
+
+def connect(runs: Sequence[RunData], tables: Iterable[str] = TABLES) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB database with the tables of the given runs, and nothing else.
+
+    Tables not in ``tables`` exist with their columns but no rows (a query never names them).
+    """
+    import duckdb
+
+    wanted = set(tables)
     con = duckdb.connect(":memory:", config=dict(SETTINGS))
-    attempts = [_attempt_row(run, r) for run in runs for r in run.records]
-    channels = [c for run in runs for r in run.records for c in _channel_rows(run, r)]
-    passes = [p for run in runs for r in run.records for p in _pass_rows(run, r)]
-    meta = [
-        {
-            "run": run.label,
-            "name": run.manifest.name,
-            "manifest_sha256": run.recorded_digest,
-            "manifest_intact": run.manifest_intact,
-            "seeds": run.manifest.seeds,
-            "tasks": len(run.task_ids),
-            "attempts": len(run.records),
-            "isolation": run.isolation,
-        }
-        for run in runs
-    ]
+
+    def rows(name: str, make: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+        return make() if name in wanted else []
+
+    attempts = rows("attempts", lambda: [attempt_row(run, r) for run in runs for r in run.records])
+    channels = rows(
+        "channels", lambda: [c for run in runs for r in run.records for c in channel_rows(run, r)]
+    )
+    passes = rows(
+        "passes", lambda: [p for run in runs for r in run.records for p in pass_rows(run, r)]
+    )
     _table(con, "attempts", ATTEMPT_COLUMNS, attempts)
     _table(con, "channels", CHANNEL_COLUMNS, channels)
     _table(con, "passes", PASS_COLUMNS, passes)
-    _table(con, "runs", RUN_COLUMNS, meta)
-    _table(con, "events", {"run": "VARCHAR", **EVENT_COLUMNS}, _event_rows(runs))
+    _table(con, "runs", RUN_COLUMNS, rows("runs", lambda: _run_rows(runs)))
+    events = rows("events", lambda: _event_rows(runs))
+    _table(con, "events", {"run": "VARCHAR", **EVENT_COLUMNS}, events)
     return con
 
 
@@ -368,7 +296,7 @@ def run_query(sql: str, runs: Sequence[RunData]) -> QueryResult:
     Raises InputError for any other statement, or ``duckdb.Error`` if the SELECT fails (a
     file it names cannot be read, among others).
     """
-    con = connect(runs)
+    con = connect(runs, tables_named(sql))
     try:
         check_statement(con, sql)
         cur = con.execute(sql)
