@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assay.query.duckdb import TABLES, connect, run_query, tables_named
+from assay.query.duckdb import TABLES, connect, fill, open_database, run_query, tables_named
 from assay.results.runs import _inside, load_run
 from tests.conftest import REPO, run_assay
 from tests.support.rundir import copy_run, make_run
@@ -114,8 +114,9 @@ def test_a_malformed_record_names_file_line_and_field(source: Path, tmp_path: Pa
 
 def test_a_query_builds_only_the_tables_it_names(source: Path) -> None:
     run = load_run(source)
-    con = connect([run], tables_named("select count(*) from attempts"))
+    con = open_database()
     try:
+        fill(con, [run], tables_named(con, "select count(*) from attempts"))
         counts = {t: con.execute(f"select count(*) from {t}").fetchone() for t in TABLES}
     finally:
         con.close()
@@ -141,5 +142,9 @@ def test_tables_named_finds_exactly_the_tables_used(used: list[str], upper: bool
     names = [t.upper() if upper else t for t in used]
     body = " cross join ".join(f"{n} t{i}" for i, n in enumerate(names))
     sql = f"with x as (select 1 as one) select count(*) from {body}, x"
-    assert tables_named(sql) == frozenset(used)
-    assert tables_named(sql + " where (") == frozenset(TABLES)  # unparsable: build them all
+    con = open_database()
+    try:
+        assert tables_named(con, sql) == frozenset(used)
+        assert tables_named(con, sql + " where (") == frozenset(TABLES)  # unparsable: all
+    finally:
+        con.close()

@@ -169,12 +169,10 @@ def _structure(cols: dict[str, str]) -> str:
     return json.dumps([cols])
 
 
-def _table(
+def _fill(
     con: duckdb.DuckDBPyConnection, name: str, cols: dict[str, str], rows: list[dict[str, Any]]
 ) -> None:
-    """Create table ``name`` and fill it from ``rows``, passed as one JSON parameter."""
-    schema = ", ".join(f'"{k}" {v}' for k, v in cols.items())
-    con.execute(f"CREATE TABLE {name} ({schema})")
+    """Fill table ``name`` from ``rows``, passed as one JSON parameter."""
     if rows:
         # One parameter, parsed by DuckDB: no file is read, and it is fast (100k rows/s).
         con.execute(
@@ -208,51 +206,66 @@ def _event_rows(runs: Sequence[RunData]) -> list[dict[str, Any]]:
     return rows
 
 
-TABLES = ("attempts", "channels", "passes", "runs", "events")
+COLUMNS: dict[str, dict[str, str]] = {
+    "attempts": ATTEMPT_COLUMNS,
+    "channels": CHANNEL_COLUMNS,
+    "passes": PASS_COLUMNS,
+    "runs": RUN_COLUMNS,
+    "events": {"run": "VARCHAR", **EVENT_COLUMNS},
+}
+TABLES = tuple(COLUMNS)
 """Every table a query can read."""
 
 
-def tables_named(sql: str) -> frozenset[str]:
-    """The tables of :data:`TABLES` that ``sql`` names (all of them if it cannot be parsed).
+def open_database() -> duckdb.DuckDBPyConnection:
+    """The locked in-memory database with every table created, empty."""
+    import duckdb
 
-    Only these are built: the ``passes`` and ``events`` tables read every attempt's event
-    file, which a query over ``attempts`` alone never needs.
+    con = duckdb.connect(":memory:", config=dict(SETTINGS))
+    for name, cols in COLUMNS.items():
+        schema = ", ".join(f'"{k}" {v}' for k, v in cols.items())
+        con.execute(f"CREATE TABLE {name} ({schema})")
+    return con
+
+
+def tables_named(con: duckdb.DuckDBPyConnection, sql: str) -> frozenset[str]:
+    """The tables of :data:`TABLES` that a checked SELECT names (all if it does not bind).
+
+    Asked of the locked database (binding a statement may touch files; this one cannot),
+    after :func:`check_statement`. Only these are filled: ``passes`` and ``events`` read
+    every attempt's event file, which a query over ``attempts`` alone never needs.
     """
     import duckdb
 
     try:
-        named = {name.lower() for name in duckdb.get_table_names(sql)}
+        named = {name.lower() for name in con.get_table_names(sql)}
     except duckdb.Error:
         return frozenset(TABLES)  # the query fails on its own, with DuckDB's message
     return frozenset(t for t in TABLES if t in named)
 
 
+def fill(
+    con: duckdb.DuckDBPyConnection, runs: Sequence[RunData], tables: Iterable[str] = TABLES
+) -> None:
+    """Fill the named tables of :func:`open_database` from the runs' records."""
+    makers: dict[str, Callable[[], list[dict[str, Any]]]] = {
+        "attempts": lambda: [attempt_row(run, r) for run in runs for r in run.records],
+        "channels": lambda: [c for run in runs for r in run.records for c in channel_rows(run, r)],
+        "passes": lambda: [p for run in runs for r in run.records for p in pass_rows(run, r)],
+        "runs": lambda: _run_rows(runs),
+        "events": lambda: _event_rows(runs),
+    }
+    for name in tables:
+        _fill(con, name, COLUMNS[name], makers[name]())
+
+
 def connect(runs: Sequence[RunData], tables: Iterable[str] = TABLES) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB database with the tables of the given runs, and nothing else.
 
-    Tables not in ``tables`` exist with their columns but no rows (a query never names them).
+    Tables not in ``tables`` exist with their columns but no rows.
     """
-    import duckdb
-
-    wanted = set(tables)
-    con = duckdb.connect(":memory:", config=dict(SETTINGS))
-
-    def rows(name: str, make: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
-        return make() if name in wanted else []
-
-    attempts = rows("attempts", lambda: [attempt_row(run, r) for run in runs for r in run.records])
-    channels = rows(
-        "channels", lambda: [c for run in runs for r in run.records for c in channel_rows(run, r)]
-    )
-    passes = rows(
-        "passes", lambda: [p for run in runs for r in run.records for p in pass_rows(run, r)]
-    )
-    _table(con, "attempts", ATTEMPT_COLUMNS, attempts)
-    _table(con, "channels", CHANNEL_COLUMNS, channels)
-    _table(con, "passes", PASS_COLUMNS, passes)
-    _table(con, "runs", RUN_COLUMNS, rows("runs", lambda: _run_rows(runs)))
-    events = rows("events", lambda: _event_rows(runs))
-    _table(con, "events", {"run": "VARCHAR", **EVENT_COLUMNS}, events)
+    con = open_database()
+    fill(con, runs, tables)
     return con
 
 
@@ -296,9 +309,10 @@ def run_query(sql: str, runs: Sequence[RunData]) -> QueryResult:
     Raises InputError for any other statement, or ``duckdb.Error`` if the SELECT fails (a
     file it names cannot be read, among others).
     """
-    con = connect(runs, tables_named(sql))
+    con = open_database()
     try:
         check_statement(con, sql)
+        fill(con, runs, tables_named(con, sql))
         cur = con.execute(sql)
         columns = [d[0] for d in cur.description or []]
         rows = cur.fetchall() if columns else []
