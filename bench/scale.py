@@ -86,16 +86,22 @@ def main() -> int:
         count = build(args.source, run, args.n)
         print(f"built {count} attempts in {time.perf_counter() - t0:.1f} s")
     lines = sum(1 for _ in (run / "attempts.jsonl").open("rb"))
-    print(f"run: {run} ({lines} attempts, {disk_bytes(run) / 2**20:.0f} MiB on disk)")
+    print(f"run: {run} ({lines} attempts, {disk_bytes(run) / 2**20:.0f} MiB on disk)", flush=True)
     floor_cmd = [sys.executable, "-c", FLOOR, str(run / "attempts.jsonl")]
     versions = {"now": args.assay} | ({"before": args.before} if args.before else {})
     samples: dict[str, list[Timing]] = {}
+
+    def sample(name: str, cmd: list[str]) -> None:
+        t = timed(cmd)
+        samples.setdefault(name, []).append(t)
+        print(f"  {name}: {t.wall:.2f} s wall, {t.cpu:.2f} s CPU, {t.rss_mib:.0f} MiB", flush=True)
+
     with tempfile.TemporaryDirectory(prefix="assay-scale-out-") as tmp:
         for _ in range(args.rounds):  # interleaved: load hits every command alike
-            samples.setdefault("duckdb floor", []).append(timed(floor_cmd))
+            sample("duckdb floor", floor_cmd)
             for tag, exe in versions.items():
                 for name, cmd in commands(exe, run, Path(tmp) / tag).items():
-                    samples.setdefault(f"{name} ({tag})", []).append(timed(cmd))
+                    sample(f"{name} ({tag})", cmd)
     floor = statistics.median(t.cpu for t in samples["duckdb floor"])
     print(f"{'command':<18}{'wall s':>9}{'CPU s':>9}{'peak MiB':>10}{'CPU / floor':>13}")
     for name, ts in samples.items():
