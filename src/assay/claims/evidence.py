@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from assay.claims.data import Units
 from assay.records.claim import Bound, ClaimSpec
 from assay.stats.exact import sign_test
-from assay.stats.proportions import clopper_pearson
 from assay.stats.paired import (
     hoeffding_lower_bound,
     hoeffding_pvalue,
@@ -29,6 +28,7 @@ from assay.stats.paired import (
     t_interval,
     t_pvalue,
 )
+from assay.stats.proportions import clopper_pearson
 from assay.stats.result import MIN_UNITS, Interval
 
 
@@ -113,22 +113,23 @@ def _non_inferiority(spec: ClaimSpec, units: Units, discordant: int) -> Evidence
             return Evidence(n, mean, None, None, discordant, None, None, directional=False)
         # H0 (difference ≤ threshold < 0) implies a loss rate of at least −threshold / width.
         rate = -spec.threshold / width
-        p = 1.0 if rate <= 0 else _binomial_cdf(losses, n, min(rate, 1.0))
+        exact = 1.0 if rate <= 0 else _binomial_cdf(losses, n, min(rate, 1.0))
         return Evidence(
-            n, mean, -upper.upper * width, "clopper_pearson_losses", discordant, p, None, False
+            n, mean, -upper.upper * width, "clopper_pearson_losses", discordant, exact, None, False
         )
     bound: Bound
+    lower: float
     t = t_interval(d, confidence=1.0 - alpha, side="lower")
     p_t = t_pvalue(d, spec.threshold, "greater")
     if isinstance(t, Interval) and t.lower is not None and isinstance(p_t, float):
-        lower, bound = t.lower, "t"
+        lower, bound = float(t.lower), "t"
     else:
         hoeffding = hoeffding_lower_bound(d, alpha, 2.0 * width)
         p_t = hoeffding_pvalue(d, spec.threshold, 2.0 * width)
         if not isinstance(hoeffding, float):
             return Evidence(n, mean, None, None, discordant, None, None, directional=False)
         lower, bound = hoeffding, "hoeffding"
-    p = p_t if isinstance(p_t, float) else None
+    p: float | None = p_t if isinstance(p_t, float) else None
     return Evidence(n, mean, lower, bound, discordant, p, None, directional=False)
 
 

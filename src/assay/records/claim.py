@@ -162,9 +162,7 @@ class ClaimSpec(BaseModel):
     Fisher); use ``per = ["task"]`` for a few tasks (Holm across them)."""
     min_runs: int = Field(default=5, ge=1, le=100_000, exclude_if=lambda v: v == 5)
     """replicates: fewest runs each arm needs on the task before the claim is decided."""
-    hypothesis: Hypothesis = Field(
-        default="superiority", exclude_if=lambda v: v == "superiority"
-    )
+    hypothesis: Hypothesis = Field(default="superiority", exclude_if=lambda v: v == "superiority")
     """``non_inferiority``: the claim is "treatment is not worse than control by ``margin``
     or more" (paired design only; no sign test, since no direction is claimed)."""
     rationale: str | None = Field(default=None, max_length=2000, exclude_if=_unset)
