@@ -222,6 +222,9 @@ def objective_over_iterations(points: list[ObjectivePoint]) -> bytes:
             markersize=7,
         )
         ax.annotate(p.candidate, (p.iteration, p.mean), textcoords="offset points", xytext=(6, 4))
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # iterations are whole numbers
     ax.set_xlabel("iteration")
     ax.set_ylabel("objective (search split)")
     ax.set_ylim(-0.05, 1.05)
