@@ -199,6 +199,14 @@ def test_non_inferior_and_cheaper_replaces_its_parent(optimized: Path) -> None:
     assert cost.median_lower_bound is not None and cost.median_lower_bound > 0
     assert cost.child_total is not None and cost.parent_total is not None
     assert cost.child_total < cost.parent_total
+    tsv = (optimized / "ledger.tsv").read_text().splitlines()
+    row = dict(zip(tsv[0].split("\t"), tsv[3].split("\t"), strict=True))
+    assert (row["candidate"], row["rule"], row["cost_status"]) == (
+        "c0002",
+        "non-inferior-cheaper",
+        "supported",
+    )
+    assert row["non_inferiority_status"] == "supported" and float(row["cost_mean_saving"]) > 0
     # The held-out claim is decided for the final best.
     assert read_ledger(optimized)[-1].outcome == "heldout-best"
     assert read_ledger(optimized)[-1].candidate == "c0002"
