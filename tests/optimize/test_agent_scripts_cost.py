@@ -13,6 +13,8 @@ tasks × 2 seeds. The proposer is assay's own loop agent on a scripted model:
   ``non-inferior-cheaper`` (non-inferiority margin 0.4: with 8 units and no loss the exact
   bound is −0.3694, the smallest margin 8 units can ever support).
 
+- c0003: its command outlives ``timeout_s``: the agent is stopped, ``timeout``.
+
 Then ``assay report OPT_DIR`` writes the optimization's report through the report package.
 """
 
@@ -75,10 +77,10 @@ cost = "tokens"
 kind = "agent"
 model = "scripted:proposer.json"
 config = {{ max_passes = 1, max_steps = 4 }}
-timeout_s = 60
+timeout_s = 5
 
 [budget]
-iterations = 2
+iterations = 3
 """
 
 
@@ -115,6 +117,13 @@ PROPOSER = {
         "c0002": [
             call("write_file", path="AGENTS.md", content=SHORT),
             call("done", summary="shorter instructions"),
+        ],
+        # Past timeout_s (5 s) while its command runs (8 s): stopped at the next step.
+        "c0003": [
+            call("write_file", path="slow.py", content="import time\ntime.sleep(8)\n"),
+            call("run", command=["python", "slow.py"]),
+            call("write_file", path="AGENTS.md", content="never written\n"),
+            call("done", summary="never reached"),
         ],
     },
 }
@@ -166,6 +175,15 @@ def test_the_agent_proposer_keeps_its_artifacts(optimized: Path) -> None:
     assert read["ok"] and "- scripts/**" in read["output"]
     assert json.loads((proposal / "stdout.txt").read_text())["outcome"] == "completed"
     assert "+" + HINT.strip() in (proposal / "workspace.diff").read_text()
+
+
+def test_an_agent_proposer_past_its_time_is_a_timeout(optimized: Path) -> None:
+    c3 = lines(optimized)["c0003"]
+    assert (c3.outcome, c3.parent, c3.best) == ("timeout", "c0002", "c0002")
+    assert c3.objective is None and 5 <= c3.usage.duration_s < 60
+    proposal = optimized / "candidates" / "c0003" / "proposal"
+    assert json.loads((proposal / "stdout.txt").read_text())["outcome"] == "interrupted"
+    assert "AGENTS.md" not in c3.changed_files  # stopped before its third step
 
 
 def test_the_script_in_the_workspace_changes_the_outcome(optimized: Path) -> None:
@@ -229,6 +247,7 @@ def test_assay_report_writes_the_optimization_report(optimized: Path, tmp_path: 
     md = (tmp_path / "r" / "report.md").read_text()
     assert "Harness optimization" in md and "### Held out" in md
     assert "| 2 | c0002 | c0001 | keep (non-inferior-cheaper) |" in md
+    assert "| 3 | c0003 | c0002 | timeout |" in md
     assert "heldout-c0002-beats-c0000" in md
     html = (tmp_path / "r" / "report.html").read_text()
     assert "non-inferior-cheaper" in html and "<table" in html
