@@ -77,7 +77,7 @@ cost = "tokens"
 kind = "agent"
 model = "scripted:proposer.json"
 config = {{ max_passes = 1, max_steps = 4 }}
-timeout_s = 5
+timeout_s = 3
 
 [budget]
 iterations = 3
@@ -118,9 +118,9 @@ PROPOSER = {
             call("write_file", path="AGENTS.md", content=SHORT),
             call("done", summary="shorter instructions"),
         ],
-        # Past timeout_s (5 s) while its command runs (8 s): stopped at the next step.
+        # Past timeout_s (3 s) while its command runs (4 s): stopped at the next step.
         "c0003": [
-            call("write_file", path="slow.py", content="import time\ntime.sleep(8)\n"),
+            call("write_file", path="slow.py", content="import time\ntime.sleep(4)\n"),
             call("run", command=["python", "slow.py"]),
             call("write_file", path="AGENTS.md", content="never written\n"),
             call("done", summary="never reached"),
@@ -180,7 +180,7 @@ def test_the_agent_proposer_keeps_its_artifacts(optimized: Path) -> None:
 def test_an_agent_proposer_past_its_time_is_a_timeout(optimized: Path) -> None:
     c3 = lines(optimized)["c0003"]
     assert (c3.outcome, c3.parent, c3.best) == ("timeout", "c0002", "c0002")
-    assert c3.objective is None and 5 <= c3.usage.duration_s < 60
+    assert c3.objective is None and 3 <= c3.usage.duration_s < 60
     proposal = optimized / "candidates" / "c0003" / "proposal"
     assert json.loads((proposal / "stdout.txt").read_text())["outcome"] == "interrupted"
     assert "AGENTS.md" not in c3.changed_files  # stopped before its third step
