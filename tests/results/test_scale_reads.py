@@ -133,7 +133,7 @@ def test_a_query_builds_only_the_tables_it_names(source: Path) -> None:
         full.close()
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(
     st.lists(st.sampled_from(TABLES), min_size=1, max_size=4, unique=True),
     st.booleans(),
