@@ -76,6 +76,10 @@ def run_experiment(
     """
     plan = plan_for()
     executor = executor or manifest.executor
+    if executor is not None and executor.kind == "ray":
+        from assay.runner.ray_executor import require_ray
+
+        require_ray()  # before anything is written: a missing extra is bad input (exit 2)
     if resume:
         return _resume(
             manifest, out, plan, show_progress, retry_faults=retry_faults, executor=executor
