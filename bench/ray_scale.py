@@ -124,6 +124,8 @@ def main() -> None:
         num_cpus=args.slots,
         resources={"assay_sandbox": args.slots},
         include_dashboard=False,
+        # Loopback only: nothing of the cluster listens on or talks to another address.
+        _node_ip_address="127.0.0.1",
         log_to_driver=False,
         configure_logging=False,
     )

@@ -62,9 +62,15 @@ def _once_each(run: Path) -> list[dict[str, object]]:
     return lines
 
 
+# The demo's 108 attempts on two slots: minutes on a loaded machine (bounded by count).
+@pytest.mark.timeout(1800)
 def test_demo_on_ray_equals_the_golden_fingerprint(cluster: str, tmp_path: Path) -> None:
     out = tmp_path / "demo"
-    done = assay("run", "--out", str(out), "--quiet", "--executor", "ray", "--address", cluster)
+    done = assay(
+        "run", "--out", str(out), "--quiet", "--no-preflight",
+        "--executor", "ray", "--address", cluster,
+        timeout=1700,
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
     got = json.loads(json.dumps(fingerprint(out), sort_keys=True))
     want = _golden()
@@ -81,6 +87,7 @@ def test_demo_on_ray_equals_the_golden_fingerprint(cluster: str, tmp_path: Path)
     assert report.returncode == 0, report.stderr[-2000:]
 
 
+@pytest.mark.timeout(1200)
 def test_a_killed_worker_is_retried_and_recorded_once(cluster: str, tmp_path: Path) -> None:
     manifest = small_manifest(tmp_path, TASKS)
     out = tmp_path / "run"
@@ -104,6 +111,7 @@ def test_a_killed_worker_is_retried_and_recorded_once(cluster: str, tmp_path: Pa
     _same_as_golden(out)
 
 
+@pytest.mark.timeout(1200)
 def test_a_killed_driver_resumes_with_nothing_lost_nothing_twice(
     cluster: str, tmp_path: Path
 ) -> None:

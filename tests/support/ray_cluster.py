@@ -30,6 +30,8 @@ def start_cluster() -> Iterator[str]:
         num_cpus=2,
         resources={"assay_sandbox": 2},
         include_dashboard=False,
+        # Loopback only: nothing of the cluster listens on or talks to another address.
+        _node_ip_address="127.0.0.1",
         log_to_driver=False,
         configure_logging=False,
     )

@@ -226,6 +226,8 @@ def _connect(ray: Any, spec: ExecutorSpec, endpoints: set[str], connections: int
         ray.init(
             num_cpus=slots,
             resources=local_cluster_resources(slots, endpoints, connections),
+            # A cluster of this machine listens on loopback only.
+            _node_ip_address="127.0.0.1",
             **quiet,
         )
         return True
