@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 from assay.records.manifest import ExecutorSpec, load_manifest
 from assay.runner.ray_resources import attempt_resources, endpoint_of, resource_name
 from tests.conftest import run_assay
-from tests.support.ray_cluster import DEMO, small_manifest
+from tests.support.ray_cluster import DEMO, REPO, small_manifest
+
+REPAIR = REPO / "src" / "assay" / "suites" / "repair"
 
 _HOST = st.from_regex(r"[a-z][a-z0-9-]{0,20}(\.[a-z][a-z0-9-]{0,10}){0,3}", fullmatch=True)
 
@@ -118,3 +120,27 @@ def _env() -> dict[str, str]:
     import os
 
     return dict(os.environ)
+
+
+def test_a_node_that_differs_from_the_driver_is_refused_naming_what(tmp_path: Path) -> None:
+    from assay.runner.node import NodeExpectation, NodeMismatch, check_node, expectation
+    from assay.sandbox.isolation import plan_for
+    from assay.tasks.digest import file_digests, folder_digest
+    from assay.tasks.load import load_task
+
+    task = load_task(REPAIR / "add-months")
+    right = folder_digest(file_digests(task.root))
+    good = expectation(plan_for(), {task.id: right})
+    assert check_node(good, task).level == good.isolation
+    cases = (
+        (NodeExpectation("0.0.0", good.isolation, {task.id: right}), "assay"),
+        (NodeExpectation(good.assay_version, "elsewhere", {task.id: right}), "isolation"),
+        (NodeExpectation(good.assay_version, good.isolation, {task.id: "0" * 64}), "add-months"),
+    )
+    for expect, word in cases:
+        try:
+            check_node(expect, task)
+        except NodeMismatch as exc:
+            assert word in str(exc)
+        else:
+            raise AssertionError(f"{word}: not refused")

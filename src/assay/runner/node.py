@@ -46,7 +46,7 @@ class NodeMismatch(RuntimeError):
 class _Checked:
     lock: threading.Lock = field(default_factory=threading.Lock)
     isolation: NodeIsolation | None = None
-    tasks: set[str] = field(default_factory=set)
+    tasks: set[tuple[str, str | None]] = field(default_factory=set)
 
 
 _CHECKED = _Checked()
@@ -66,28 +66,29 @@ def expectation(plan: Plan, task_digests: dict[str, str]) -> NodeExpectation:
 
 def check_node(expect: NodeExpectation, task: Task) -> NodeIsolation:
     """Return this node's isolation, or raise :class:`NodeMismatch` saying what differs."""
+    if __version__ != expect.assay_version:
+        raise NodeMismatch(f"assay {__version__} here, {expect.assay_version} on the driver")
     with _CHECKED.lock:
-        if _CHECKED.isolation is None:
-            if __version__ != expect.assay_version:
-                raise NodeMismatch(
-                    f"assay {__version__} here, {expect.assay_version} on the driver"
-                )
+        if _CHECKED.isolation is None:  # probing bubblewrap starts processes: once
             plan = plan_for()
-            level = isolation_level(plan)
-            if level != expect.isolation:
-                raise NodeMismatch(
-                    f"the gate's isolation is {level!r} here, {expect.isolation!r} on the"
-                    " driver (install bubblewrap on every node, or on none)"
-                )
-            _CHECKED.isolation = NodeIsolation(plan=plan, level=level)
-        if task.id not in _CHECKED.tasks:
-            want = expect.task_digests.get(task.id)
-            got = folder_digest(file_digests(task.root)) if task.root.is_dir() else None
-            if got is None or got != want:
-                raise NodeMismatch(
-                    f"task {task.id}: the folder {task.root} is "
-                    + ("missing" if got is None else "not the one the run recorded")
-                    + " on this node (copy the suite to the same path on every node)"
-                )
-            _CHECKED.tasks.add(task.id)
-        return _CHECKED.isolation
+            _CHECKED.isolation = NodeIsolation(plan=plan, level=isolation_level(plan))
+        isolation = _CHECKED.isolation
+    if isolation.level != expect.isolation:
+        raise NodeMismatch(
+            f"the gate's isolation is {isolation.level!r} here, {expect.isolation!r} on the"
+            " driver (install bubblewrap on every node, or on none)"
+        )
+    want = expect.task_digests.get(task.id)
+    with _CHECKED.lock:
+        if (task.id, want) in _CHECKED.tasks:
+            return isolation
+    got = folder_digest(file_digests(task.root)) if task.root.is_dir() else None
+    if got is None or got != want:
+        raise NodeMismatch(
+            f"task {task.id}: the folder {task.root} is "
+            + ("missing" if got is None else "not the one the run recorded")
+            + " on this node (copy the suite to the same path on every node)"
+        )
+    with _CHECKED.lock:
+        _CHECKED.tasks.add((task.id, want))
+    return isolation

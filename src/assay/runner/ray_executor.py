@@ -48,6 +48,10 @@ MAX_LOST = 3
 """How many times one try of an attempt may lose its worker before it is a fault."""
 
 
+class RemoteFailure(RuntimeError):
+    """The harness failed on a worker (the node check, the worker's disk, a bug)."""
+
+
 class WorkersLost(RuntimeError):
     """An attempt lost its worker more than :data:`MAX_LOST` times."""
 
@@ -173,10 +177,12 @@ class RayExecutor:
         exceptions = self._ray.exceptions
         try:
             result, node = self._ray.get(ref)
-        except exceptions.RayTaskError as exc:  # the attempt's own code raised
+        except exceptions.RayTaskError as exc:  # the harness raised on the worker
             self._release(flight)
-            cause = getattr(exc, "cause", None)
-            flight.future.set_exception(cause if isinstance(cause, Exception) else exc)
+            cause = getattr(exc, "cause", None) or exc
+            # Whatever it was (a node check, the worker's own disk), it happened on the
+            # worker: an infrastructure fault of this attempt, never the driver's full disk.
+            flight.future.set_exception(RemoteFailure(f"{type(cause).__name__}: {cause}"))
             return
         except exceptions.RayError as exc:  # the worker or its node is gone
             flight.lost += 1
