@@ -97,7 +97,10 @@ def _extrapolate(ray_runs: list[Measured], slots: int) -> None:
     big = ray_runs[-1]
     driver_ms = statistics.fmean(m.driver_ms for m in ray_runs[-2:])
     kib = big.bytes_written / big.attempts / 1024
-    print(f"\nextrapolated to {TARGET} attempts (from the largest Ray run, {big.attempts}):")
+    print(
+        f"\nextrapolated to {TARGET} attempts (sizes and seconds per attempt from the largest"
+        f" Ray run, {big.attempts}; driver CPU the mean of the two largest):"
+    )
     print(f"  run directory: {kib * TARGET / 1024 / 1024:.2f} GiB ({kib:.1f} KiB per attempt)")
     print(f"  driver CPU: {driver_ms * TARGET / 1000 / 60:.1f} min in all; one driver core")
     print(f"  keeps up with at most {1000 / driver_ms:.0f} attempts/s")
