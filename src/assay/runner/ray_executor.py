@@ -169,8 +169,13 @@ class RayExecutor:
             for ref in ready:
                 with self._lock:
                     flight = self._flying.pop(ref, None)
-                if flight is not None:  # else abandoned meanwhile
+                if flight is None:  # abandoned meanwhile
+                    continue
+                try:
                     self._settle(ref, flight)
+                except Exception as exc:  # never leave the runner waiting on a future
+                    if not flight.future.done():
+                        flight.future.set_exception(exc)
 
     def _settle(self, ref: Any, flight: _Flight) -> None:
         """Resolve one finished task: write its files, or retry a lost worker, or fail."""
