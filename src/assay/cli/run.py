@@ -54,7 +54,7 @@ def run_cmd(
         None,
         "--executor",
         help="Where attempts run: local (this machine's threads) or ray (a Ray cluster;"
-        " needs the dist extra). Default: the manifest's [executor], else local.",
+        " needs the dist extra). Default: the manifest's executor table, else local.",
     ),
     address: str | None = typer.Option(
         None,
