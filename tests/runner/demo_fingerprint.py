@@ -70,7 +70,8 @@ KEY = (
 
 
 def _attempt(record: dict[str, Any]) -> dict[str, Any]:
-    untimed = {k: v for k, v in record.items() if k not in TIMED}
+    # Where an attempt ran (``ran_on``: executor, node) is the machine's, like the isolation.
+    untimed = {k: v for k, v in record.items() if k not in TIMED and k != "ran_on"}
     # Fields added to assay.attempt.v1 after the golden was taken leave the digest when they
     # say nothing new: a first try, and a fault class read off the fault's own text.
     if untimed.get("try") == 1:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assay.errors import InputError
+
+if TYPE_CHECKING:
+    from assay.records.manifest import ExecutorSpec, Manifest
 
 
 def output_folder(path: Path, option: str) -> Path:
@@ -22,3 +26,32 @@ def output_folder(path: Path, option: str) -> Path:
                 )
             break
     return path
+
+
+def executor_option(
+    kind: str | None, address: str | None, manifest: Manifest
+) -> ExecutorSpec | None:
+    """``--executor``/``--address`` over the manifest's ``[executor]``; bad values exit 2."""
+    from pydantic import ValidationError
+
+    from assay.records.manifest import ExecutorSpec
+
+    if kind is None and address is None:
+        return None
+    base = manifest.executor or ExecutorSpec()
+    data = {"kind": kind or base.kind, "address": address or base.address}
+    if data["kind"] == "local" and address is not None:
+        raise InputError.single(
+            "command line",
+            "--address",
+            "only the ray executor takes an address",
+            "add --executor ray",
+        )
+    try:
+        return ExecutorSpec.model_validate(data)
+    except ValidationError as exc:
+        raise InputError.from_validation(
+            exc,
+            "command line",
+            fix="--executor local|ray; --address auto, HOST:PORT or ray://HOST:PORT",
+        ) from None

@@ -50,11 +50,23 @@ def run_cmd(
         help="With --resume: run again, as a new try, the attempts whose last try ended in an"
         " infrastructure fault (harness, full disk, endpoint unavailable).",
     ),
+    executor: str | None = typer.Option(
+        None,
+        "--executor",
+        help="Where attempts run: local (this machine's threads) or ray (a Ray cluster;"
+        " needs the dist extra). Default: the manifest's executor table, else local.",
+    ),
+    address: str | None = typer.Option(
+        None,
+        "--address",
+        help="With --executor ray: auto (a running cluster), HOST:PORT or ray://HOST:PORT;"
+        " absent: a cluster of this machine is started for the run.",
+    ),
 ) -> None:
     """Run MANIFEST (or the bundled demo) into a run directory; print its path."""
     from datetime import UTC, datetime
 
-    from assay.cli.options import output_folder
+    from assay.cli.options import executor_option, output_folder
     from assay.errors import InputError
     from assay.records.manifest import load_manifest
     from assay.results.claims import check_claims
@@ -102,6 +114,7 @@ def run_cmd(
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         target = output_folder(out or Path("runs") / f"{m.name}-{stamp}", "--out")
     hook = None if resume is not None or no_preflight else _preflight_hook(m, target)
+    chosen = executor_option(executor, address, m)
     run = run_experiment(
         m,
         target,
@@ -111,6 +124,7 @@ def run_cmd(
         manifest_dir=manifest_dir,
         retry_faults=retry_faults,
         preflight=hook,
+        executor=chosen,
     )
     latest = list(run.latest().values())
     counts = outcome_counts(latest)

@@ -126,6 +126,23 @@ the agent failed in its own way; retrying would re-roll an outcome, so these sta
 """
 
 
+class Placement(_Record):
+    """Where an attempt ran when an executor other than the local one ran it.
+
+    Which node and which isolation are the machine's, not the attempt's: two runs that
+    differ only here are the same experiment.
+    """
+
+    executor: str
+    """The executor kind (``ray``)."""
+    node: str
+    """The node that ran the try: ``HOSTNAME/NODE_ID`` (the node id is Ray's, shortened)."""
+    isolation: str
+    """The gate's isolation level on that node (``bwrap`` or ``process``)."""
+    lost_workers: int = 0
+    """Workers or nodes lost while this try ran (each retried elsewhere, never recorded)."""
+
+
 def fault_class_of(fault: str | None) -> FaultClass | None:
     """Classify a recorded fault text (how records from before ``fault_class`` are read)."""
     if fault is None:
@@ -233,6 +250,9 @@ class AttemptRecord(_Record):
     """Path of the final diff, relative to the run directory."""
     started_at: str
     finished_at: str
+    ran_on: Placement | None = Field(default=None, exclude_if=lambda v: v is None)
+    """Where the try ran (another executor than the local one); absent for local runs and
+    in records from before it, so those are byte for byte what they were."""
 
     @model_validator(mode="before")
     @classmethod

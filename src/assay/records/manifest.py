@@ -186,6 +186,18 @@ class SweepParam(_Strict):
     values: list[SweepValue] = Field(min_length=1)
 
 
+class ExecutorSpec(_Strict):
+    """Where the attempts run: this machine's threads (``local``) or a Ray cluster (``ray``)."""
+
+    kind: Literal["local", "ray"] = "local"
+    address: str | None = Field(
+        default=None, pattern=r"^(auto|local|(ray://)?[A-Za-z0-9_.\-\[\]:]*[A-Za-z0-9\]]:\d{1,5})$"
+    )
+    """``auto`` (the cluster running on this machine), ``HOST:PORT`` (a cluster's GCS),
+    ``ray://HOST:PORT`` (Ray Client), ``local`` or absent (a cluster of this machine,
+    started for the run and stopped after it)."""
+
+
 class ConcurrencySpec(_Strict):
     """Bounds on parallel work."""
 
@@ -229,6 +241,11 @@ class Manifest(_Strict):
     """The parameters ``assay sweep`` expanded the agents by (its arms are the agents, one
     per combination, already in ``agents``): recorded and hashed with the rest, so the arms
     are pre-registered like any other."""
+
+    executor: ExecutorSpec | None = Field(default=None, exclude=True)
+    """Where the attempts run (``local`` when absent). Not part of the manifest's JSON nor
+    its digest: where an attempt runs does not change what it is, so a run may be resumed
+    on another executor."""
 
     model_config = ConfigDict(
         extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False

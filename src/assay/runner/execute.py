@@ -14,9 +14,9 @@ import signal
 import sys
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from functools import partial
+from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -25,12 +25,13 @@ from assay.errors import DiskFull, InputError
 from assay.oversight.protocol import Channel
 from assay.records.attempt import AttemptRecord
 from assay.records.canonical import dumps
-from assay.records.manifest import Manifest
+from assay.records.manifest import ExecutorSpec, Manifest
 from assay.records.preflight import PREFLIGHT_FILE
 from assay.records.tasks import TASKS_FILE, SuiteEntry
 from assay.runner.arms import build_arms, build_channels, check_manifest
-from assay.runner.attempt import infrastructure_fault, run_attempt
-from assay.runner.interrupt import RunAborted, abortable_pool, record_aborted
+from assay.runner.attempt import infrastructure_fault
+from assay.runner.executor import Executor, local_executor
+from assay.runner.interrupt import RunAborted, record_aborted
 from assay.runner.prepare import (
     environment,
     load_tasks,
@@ -42,7 +43,7 @@ from assay.runner.prepare import (
 from assay.runner.review_budget import ReviewAccount
 from assay.runner.spec import Arm, AttemptSpec
 from assay.sandbox.isolation import Plan, plan_for
-from assay.sandbox.scratch import remove_orphans, run_scratch_prefix, scratch_dir
+from assay.sandbox.scratch import remove_orphans, run_scratch_prefix
 from assay.store.atomic import full_disk_names, is_disk_full
 from assay.store.rundir import RunDir
 from assay.tasks.load import Task
@@ -64,17 +65,25 @@ def run_experiment(
     manifest_dir: Path | None = None,
     retry_faults: bool = False,
     preflight: Callable[[list[SuiteEntry], list[Task]], str] | None = None,
+    executor: ExecutorSpec | None = None,
 ) -> RunDir:
     """Run (or resume) an experiment into ``out``; return the run directory.
 
     ``manifest_dir`` is the folder of the manifest file: suite paths are relative to it.
     ``preflight`` (a new run only) is called once everything is validated, before anything
     is written; it may stop the run by raising, and the JSON it returns is stored as
-    ``preflight.json``.
+    ``preflight.json``. ``executor`` (default: the manifest's, else local) runs the attempts.
     """
     plan = plan_for()
+    executor = executor or manifest.executor
+    if executor is not None and executor.kind == "ray":
+        from assay.runner.ray_executor import require_ray
+
+        require_ray()  # before anything is written: a missing extra is bad input (exit 2)
     if resume:
-        return _resume(manifest, out, plan, show_progress, retry_faults=retry_faults)
+        return _resume(
+            manifest, out, plan, show_progress, retry_faults=retry_faults, executor=executor
+        )
     suites = resolve_suites(manifest, manifest_dir)
     tasks = load_tasks(manifest, suites)
     recorded = task_list(suites, tasks)
@@ -98,12 +107,18 @@ def run_experiment(
             raise
         if checked is not None:
             run.write(PREFLIGHT_FILE, checked)
-        _run(run, manifest, tasks, plan, show_progress, retry_faults=False)
+        _run(run, manifest, tasks, plan, show_progress, retry_faults=False, executor=executor)
     return run
 
 
 def _resume(
-    manifest: Manifest, out: Path, plan: Plan, show_progress: bool, *, retry_faults: bool
+    manifest: Manifest,
+    out: Path,
+    plan: Plan,
+    show_progress: bool,
+    *,
+    retry_faults: bool,
+    executor: ExecutorSpec | None,
 ) -> RunDir:
     """Continue a run under its lock: same manifest, same tasks, unchanged files."""
     run = RunDir.open(out)
@@ -123,7 +138,9 @@ def _resume(
             run.write(TASKS_FILE, dumps(task_list(suites, tasks), indent=1) + "\n")
         else:
             tasks = recorded_tasks(recorded, out)
-        _run(run, manifest, tasks, plan, show_progress, retry_faults=retry_faults)
+        _run(
+            run, manifest, tasks, plan, show_progress, retry_faults=retry_faults, executor=executor
+        )
     return run
 
 
@@ -135,6 +152,7 @@ def _run(
     show_progress: bool,
     *,
     retry_faults: bool,
+    executor: ExecutorSpec | None = None,
 ) -> None:
     """Run what is left of the experiment into ``run`` (the caller holds its lock)."""
     remove_orphans(run_scratch_prefix(run.root))  # what a killed writer left in scratch
@@ -151,6 +169,8 @@ def _run(
         show_progress=show_progress,
         # Every try recorded so far has spent from the run's review budget.
         review_account=ReviewAccount(manifest.review_budget, run.attempts()),
+        executor=executor,
+        tasks=tasks,
     )
     run.write_summary()
 
@@ -166,28 +186,32 @@ def _execute(
     stop: threading.Event,
     show_progress: bool,
     review_account: ReviewAccount | None = None,
+    executor: ExecutorSpec | None = None,
+    tasks: list[Task] | None = None,
 ) -> None:
-    """Run ``todo`` concurrently, appending each record as its attempt finishes."""
+    """Run ``todo`` concurrently, appending each record as its attempt finishes.
+
+    ``tasks`` are the run's tasks (default: those of ``todo``); a remote executor builds
+    the arms from them as the driver did.
+    """
     counts: Counter[str] = Counter()
     previous = _stop_on_sigint(stop)
     progress = _progress(show_progress)
+    opened = _open_executor(
+        executor or manifest.executor or ExecutorSpec(),
+        todo=todo,
+        tasks=tasks if tasks is not None else list({s.task.id: s.task for s in todo}.values()),
+        arms=arms,
+        manifest=manifest,
+        channels=channels,
+        run=run,
+        plan=plan,
+        stop=stop,
+        review_account=review_account,
+    )
     try:
-        with (
-            progress,
-            scratch_dir(run_scratch_prefix(run.root)) as scratch,
-            abortable_pool(manifest.concurrency.attempts) as pool,
-        ):
+        with progress, opened as (runner, width):
             bar = progress.add_task(manifest.name, total=len(todo), counts="")
-            attempt = partial(
-                run_attempt,
-                manifest=manifest,
-                channels=channels,
-                run=run,
-                scratch=scratch,
-                plan=plan,
-                stop=stop,
-                review_account=review_account,
-            )
 
             def finish(fut: Future[AttemptRecord], spec: AttemptSpec) -> None:
                 record = _finished(fut, spec, arms, run, stop)
@@ -198,13 +222,17 @@ def _execute(
                     counts=" ".join(f"{k}={v}" for k, v in sorted(counts.items())),
                 )
 
+            def abort(spec: AttemptSpec) -> None:
+                runner.abandon(spec)
+                record_aborted(spec, arms[spec.agent.id], run)
+
             _schedule(
                 todo,
-                submit=lambda spec: pool.submit(attempt, spec, arms[spec.agent.id]),
+                submit=runner.submit,
                 finish=finish,
-                width=manifest.concurrency.attempts,
+                width=width,
                 stop=stop,
-                abort=lambda spec: record_aborted(spec, arms[spec.agent.id], run),
+                abort=abort,
             )
     except KeyboardInterrupt:
         print(
@@ -216,6 +244,43 @@ def _execute(
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def _open_executor(
+    spec: ExecutorSpec,
+    *,
+    todo: list[AttemptSpec],
+    tasks: list[Task],
+    arms: dict[str, Arm],
+    manifest: Manifest,
+    channels: dict[str, Channel],
+    run: RunDir,
+    plan: Plan,
+    stop: threading.Event,
+    review_account: ReviewAccount | None,
+) -> Iterator[tuple[Executor, int]]:
+    """The executor ``spec`` names, and how many attempts to keep in flight on it."""
+    if spec.kind == "ray":
+        # Imported here: the local path (and `assay --help`) never loads Ray's module.
+        from assay.runner.ray_executor import ray_executor
+
+        with ray_executor(spec, tasks=tasks, manifest=manifest, run=run, plan=plan) as (
+            ray_runner,
+            width,
+        ):
+            yield ray_runner, width
+        return
+    with local_executor(
+        arms=arms,
+        manifest=manifest,
+        channels=channels,
+        run=run,
+        plan=plan,
+        stop=stop,
+        review_account=review_account,
+    ) as local:
+        yield local, manifest.concurrency.attempts
 
 
 def _schedule(
