@@ -188,6 +188,32 @@ class SweepParam(_Strict):
     values: list[SweepValue] = Field(min_length=1)
 
 
+class RunOverrides(_Strict):
+    """The ``assay run`` options that changed the manifest, as given on the command line.
+
+    Their effect is already in the manifest's other keys (``tasks``, each agent's
+    ``config``, ``concurrency``, ``timeouts``, ``review``); this record says which values
+    came from the command line, so a resume given other values is refused by name.
+    """
+
+    tasks: list[str] | None = Field(default=None, exclude_if=_absent)
+    """``--tasks``: task ids or shell-style patterns (``sort-*``) over each suite's ids."""
+    limit: int | None = Field(default=None, ge=1, exclude_if=_absent)
+    """``--limit``: the first N selected tasks of each suite, by id."""
+    model_settings: dict[str, SweepValue] | None = Field(default=None, exclude_if=_absent)
+    """``-M KEY=VALUE``: set in every agent's ``config``."""
+    max_connections: int | None = Field(default=None, ge=1, le=256, exclude_if=_absent)
+    """``--max-connections``: ``concurrency.model_connections``."""
+    timeout_s: float | None = Field(default=None, gt=0, le=7 * 24 * 3600, exclude_if=_absent)
+    """``--timeout``: ``timeouts.attempt_s``."""
+    review_model: str | None = Field(default=None, min_length=3, exclude_if=_absent)
+    """``--review-model``: ``review.model`` (the reviewer of the ``review`` channel)."""
+
+    def given(self) -> bool:
+        """Whether any option was given."""
+        return bool(self.model_dump(exclude_none=True))
+
+
 class ConcurrencySpec(_Strict):
     """Bounds on parallel work."""
 
@@ -231,6 +257,9 @@ class Manifest(_Strict):
     """The parameters ``assay sweep`` expanded the agents by (its arms are the agents, one
     per combination, already in ``agents``): recorded and hashed with the rest, so the arms
     are pre-registered like any other."""
+
+    overrides: RunOverrides | None = Field(default=None, exclude_if=_absent)
+    """The ``assay run`` options that changed this manifest (already applied to it)."""
 
     model_config = ConfigDict(
         extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
