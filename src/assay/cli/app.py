@@ -110,7 +110,8 @@ def main() -> None:
         top = (exc.name or "").split(".", maxsplit=1)[0]
         if top not in EXTRAS:
             raise
-        print(f"error: {missing_extra(top, 'this command')}", file=sys.stderr)
+        words = [a for a in sys.argv[1:3] if not a.startswith("-")][:1]
+        print(f"error: {missing_extra(top, ' '.join(['assay', *words]))}", file=sys.stderr)
         sys.exit(2)
     except RunAborted:
         # Exit now: a normal exit would wait for threads still hung in a model call.

@@ -37,7 +37,11 @@ def build_channel(
     if name == "lint":
         # Without ruff the channel could only pass everything: `auto` would quietly mean
         # something else, so the manifest is refused instead.
-        require_extra("ruff", feature=f"the lint channel ({where})")
+        require_extra(
+            "ruff",
+            feature="the manifest's lint channel",
+            alternative="remove 'lint' from the conditions' channels",
+        )
         return LintChannel(cost=cost)
     if name == "hazard-scan":
         return HazardScan(cost=cost)
