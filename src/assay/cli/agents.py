@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
@@ -26,12 +25,13 @@ def _names(names: list[str] | None, every: bool) -> list[str]:
 
 @app.command("list")
 def list_cmd(
-    as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+    as_json: bool = typer.Option(False, "--json", help="Print the list as one JSON document."),
 ) -> None:
     """Each adapter: its CLI, whether it is installed and which version."""
     from assay.agents.external.install import status
     from assay.agents.external.registry import ADAPTERS
 
+    rows: list[dict[str, object]] = []
     for name, a in ADAPTERS.items():
         s = status(a)
         row = {
@@ -43,11 +43,14 @@ def list_cmd(
             "dialects": list(a.dialects),
             "path": str(s.path).replace(str(Path.home()), "~", 1),
         }
-        if as_json:
-            typer.echo(json.dumps(row))
-        else:
+        rows.append(row)
+        if not as_json:
             state = f"installed {s.version}" if s.installed else "not installed"
             typer.echo(f"{name:16} {a.title:22} {state:22} {a.package.spec}")
+    if as_json:
+        from assay.cli.options import print_json
+
+        print_json(rows)
 
 
 @app.command("install")
