@@ -11,6 +11,7 @@ number of processes is bounded by the number of commands.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -99,7 +100,7 @@ def planned(tmp: Path) -> dict[str, Call]:
         ),
         "tasks check": Call([str(TASK)], 0),
         "tasks list": Call(["repair"], 0),
-        "verify": Call([str(TASK), str(TASK / "solution"), "--json"], 0),
+        "verify": Call([str(TASK), str(tmp / "ws"), "--json"], 0),
     }
 
 
@@ -127,6 +128,9 @@ def core(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]
     inputs = tmp / "in"
     inputs.mkdir()
     (inputs / "solo.toml").write_text(SOLO)
+    # The task's workspace with its reference solution: a candidate the gate passes.
+    shutil.copytree(TASK / "workspace", inputs / "ws")
+    shutil.copyfile(TASK / "solution" / "windows.py", inputs / "ws" / "windows.py")
     (inputs / "rows.csv").write_text("task,arm,attempt,value\nt1,A,1,0\nt1,B,1,1\n")
     done = _assay(bin_dir, ["run", *QUICK, "--conditions", "solo", "--out", str(inputs / "run")])
     assert done.returncode == 0, done.stderr

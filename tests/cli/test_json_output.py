@@ -1,8 +1,8 @@
 """``--json``: every command that prints results has it, and prints one JSON document.
 
 The command tree is walked (commands added later are checked too): each one declares
-``--json`` unless it prints no results (a server). Those cheap enough to run here on a
-one-attempt run are run with ``--json`` and their stdout must be one JSON document; the
+``--json`` unless it prints no results (a server). Those cheap enough to run here on the
+small experiment's run are run with ``--json`` and their stdout must be one JSON document; the
 others run long loops or install software and are listed with the test that runs them.
 """
 
@@ -16,6 +16,7 @@ from typer.main import get_command
 
 from assay.cli.app import app
 from tests.conftest import REPO, run_assay
+from tests.support.rundir import make_run
 
 TASK = REPO / "src/assay/suites/repair/window-sums"
 QUICK = ["--suite", "repair", "--model", "scripted:builtin:repair-demo", "--conditions", "solo"]
@@ -82,7 +83,7 @@ def _calls(tmp: Path) -> dict[str, list[str]]:
             str(tmp / "a"),
         ],
         "claims check": [run],
-        "claims compare": [run, run, "--arm", "solo"],
+        "claims compare": [run, run, "--arm", "auto"],
         "claims evaluate": [str(tmp / "rows.csv"), "--treatment", "B", "--control", "A"],
         "manifest verify": [run],
         "pool build": [run, "--origin", "runs", "--out", pool],
@@ -122,8 +123,7 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
         f"t{i},{a},1,{int(a == 'B' or i % 3 == 0)}" for i in range(12) for a in "AB"
     ]
     (tmp / "rows.csv").write_text("\n".join(rows) + "\n")
-    done = run_assay("run", *QUICK, "--tasks", "window-sums", "--out", str(tmp / "run"), "--quiet")
-    assert done.returncode == 0, done.stderr
+    make_run(tmp)  # a copy of the session's small experiment (3 tasks × 3 conditions)
     return tmp
 
 
