@@ -5,7 +5,7 @@ An input error names the file, the field, the problem and a fix.
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,11 +135,15 @@ def missing_extra(module: str, feature: str, alternative: str = "") -> InputErro
 
 
 def has_module(module: str) -> bool:
-    """Whether ``module`` can be imported here (found without importing it)."""
+    """Whether ``module`` imports here (present but broken counts as missing).
+
+    Imported, not just found: the command that asks is about to use it anyway.
+    """
     try:
-        return importlib.util.find_spec(module) is not None
-    except (ImportError, ValueError):  # a missing parent package of a dotted name
+        importlib.import_module(module)
+    except ImportError:
         return False
+    return True
 
 
 def require_extra(*modules: str, feature: str, alternative: str = "") -> None:
