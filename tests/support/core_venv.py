@@ -32,16 +32,19 @@ def core_requirements() -> list[str]:
     return [*project["project"]["dependencies"], *project["build-system"]["requires"]]
 
 
-def _name(requirement: str) -> str:
-    return re.split(r"[=<>!~\[; ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+def _wheel_prefix(requirement: str) -> str:
+    """``name-`` of a requirement's wheel file (``name-version-`` when it is pinned)."""
+    name, _, version = requirement.partition("==")
+    name = re.split(r"[<>!~\[; ]", name, maxsplit=1)[0].lower().replace("-", "_")
+    return f"{name}-{version.strip()}-" if version else f"{name}-"
 
 
 def wheels_ready() -> bool:
-    """Whether the wheel folder holds a wheel of every core requirement (names only)."""
+    """Whether the wheel folder holds a wheel of every core requirement at its pin."""
     if not WHEELS.is_dir():
         return False
-    have = {p.name.split("-")[0].lower().replace("_", "-") for p in WHEELS.glob("*.whl")}
-    return all(_name(r) in have for r in core_requirements())
+    have = [p.name.lower() for p in WHEELS.glob("*.whl")]
+    return all(any(h.startswith(_wheel_prefix(r)) for h in have) for r in core_requirements())
 
 
 def fill_wheels() -> None:
