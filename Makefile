@@ -17,7 +17,7 @@ LLAMA_FLAGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGG
 WHEELS := $(HOME)/.cache/assay-wheels/llama-generic
 LLM_STAMP := $(VENV)/.assay-llm-installed
 
-.PHONY: demo test lint typecheck sysdeps llm agents evalplus dep-wheels clean
+.PHONY: demo test lint typecheck sysdeps llm agents evalplus dep-wheels core-wheels clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(MAKE) --no-print-directory sysdeps
@@ -60,6 +60,11 @@ dep-wheels: $(STAMP)
 			-d $(DEP_WHEELS) numpy==2.4.6 || \
 		echo "warning: could not download the numpy wheel; the dependency tests will be skipped"
 
+# Wheels of the core dependencies and the build backend, for the test that installs only the
+# core package in a fresh venv (tests/cli/test_core_install.py): once per machine, then offline.
+core-wheels: $(STAMP)
+	$(BIN)/python -m tests.support.core_venv wheels
+
 # bubblewrap gives the gate its network and process isolation; the gate still works, with
 # weaker isolation that it records, where it cannot be installed. chromium renders the HTML
 # report in a headless-browser test, which is skipped where chromium cannot be installed.
@@ -94,7 +99,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 # pytest's exit code 5 means no test ran: that is a failure here, never a pass.
-test: $(STAMP) $(LLM_STAMP) agents evalplus dep-wheels lint typecheck
+test: $(STAMP) $(LLM_STAMP) agents evalplus dep-wheels core-wheels lint typecheck
 	@set +e; $(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests"; exit 1; fi; exit $$rc
 

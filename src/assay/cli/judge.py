@@ -40,6 +40,7 @@ def judge_cmd(
     timeout_s: float = typer.Option(
         600.0, "--timeout", min=1.0, help="Seconds per try of a judge's call."
     ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
 ) -> None:
     """Score the final code of RUN's attempts against each task's reference solution.
 
@@ -78,14 +79,34 @@ def judge_cmd(
     summary = judge_run(
         run, options, lambda spec: load_model(spec, price_table=prices, timeout_s=timeout_s)
     )
+    for fault in summary.faults:
+        typer.echo(f"no reply: {fault}", err=True)
+    rows = agreement(read_judgments(run))
+    if as_json:
+        from dataclasses import asdict
+
+        from assay.cli.options import print_json
+
+        print_json(
+            {
+                "judgments": str(run / "judgments.jsonl"),
+                "rubric": loaded.label,
+                "judges": len(set(judge_models)),
+                "pairs": summary.pairs,
+                "written": summary.written,
+                "failed": summary.failed,
+                "skipped": summary.skipped,
+                "faults": list(summary.faults),
+                "agreement": [asdict(r) for r in rows],
+            }
+        )
+        raise typer.Exit(1 if summary.faults else 0)
     typer.echo(
         f"judged {summary.pairs} pair(s) with {len(set(judge_models))} judge(s), rubric"
         f" {loaded.label}: {summary.written} judgment(s) written ({summary.failed} failed),"
         f" {summary.skipped} already recorded"
     )
-    for fault in summary.faults:
-        typer.echo(f"no reply: {fault}", err=True)
-    for row in agreement(read_judgments(run)):
+    for row in rows:
         value = "n/a" if row.alpha is None else f"{row.alpha:.3f}"
         note = f" ({row.note})" if row.note else ""
         typer.echo(f"alpha {row.dimension}: {value} over {row.units} unit(s){note}")

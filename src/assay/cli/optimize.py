@@ -20,6 +20,7 @@ def optimize_cmd(
     resume: Path | None = typer.Option(
         None, "--resume", help="Continue the optimization in this folder."
     ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
 ) -> None:
     """Run PROJECT's harness optimization into a folder; print the best and the held-out claim.
 
@@ -28,7 +29,7 @@ def optimize_cmd(
     """
     from datetime import UTC, datetime
 
-    from assay.cli.options import output_folder
+    from assay.cli.options import output_folder, runs_dir
     from assay.errors import InputError
     from assay.optimize.ledger import objective_line
     from assay.optimize.loop import SOURCE, Optimization
@@ -37,7 +38,7 @@ def optimize_cmd(
     from assay.store.atomic import write_atomic
 
     if project is not None and str(project) == "matrix":
-        _matrix(matrix_file, out)
+        _matrix(matrix_file, out, as_json)
         return
     if matrix_file is not None:
         raise InputError.single(
@@ -65,7 +66,7 @@ def optimize_cmd(
         target = resume
     else:
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        target = output_folder(out or Path("runs") / f"optimize-{spec.name}-{stamp}", "--out")
+        target = output_folder(out or runs_dir() / f"optimize-{spec.name}-{stamp}", "--out")
     opt = Optimization(spec, base, target, say=lambda line: typer.echo(line, err=True))
     opt.start(resume=resume is not None)
     records = opt.run()
@@ -73,6 +74,21 @@ def optimize_cmd(
     best = records[-1].best
     heldout = next(r for r in records if r.outcome == "heldout-best")
     base_line = next(r for r in records if r.outcome == "heldout-baseline")
+    if as_json:
+        from assay.cli.options import print_json
+
+        gate = heldout.gate
+        print_json(
+            {
+                "folder": str(target),
+                "best": best,
+                "heldout_baseline": objective_line(base_line.objective),
+                "heldout_best": objective_line(heldout.objective),
+                "heldout_claim": None if gate is None else gate.status,
+                "heldout_claim_reason": None if gate is None else gate.reason,
+            }
+        )
+        return
     typer.echo(f"best: {best}")
     typer.echo(
         f"held-out: baseline {objective_line(base_line.objective)},"
@@ -83,10 +99,10 @@ def optimize_cmd(
     typer.echo(str(target))
 
 
-def _matrix(matrix_file: Path | None, out: Path | None) -> None:
+def _matrix(matrix_file: Path | None, out: Path | None, as_json: bool) -> None:
     from datetime import UTC, datetime
 
-    from assay.cli.options import output_folder
+    from assay.cli.options import output_folder, runs_dir
     from assay.errors import InputError
     from assay.optimize.matrix import COLUMNS, run_matrix
 
@@ -95,8 +111,14 @@ def _matrix(matrix_file: Path | None, out: Path | None) -> None:
             "command line", "MATRIX", "give a matrix file", "assay optimize matrix MATRIX.toml"
         )
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    target = output_folder(out or Path("runs") / f"optimize-matrix-{stamp}", "--out")
+    target = output_folder(out or runs_dir() / f"optimize-matrix-{stamp}", "--out")
     result = run_matrix(matrix_file, target, say=lambda line: typer.echo(line, err=True))
+    if as_json:
+        from assay.cli.options import print_json
+
+        cells = [c.model_dump(mode="json") for c in result.cells]
+        print_json({"folder": str(target), "cells": cells})
+        return
     typer.echo("\t".join(COLUMNS))
     for c in result.cells:
         typer.echo(

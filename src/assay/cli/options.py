@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import typer
 
 from assay.errors import InputError
 
@@ -55,3 +59,17 @@ def executor_option(
             "command line",
             fix="--executor local|ray; --address auto, HOST:PORT or ray://HOST:PORT",
         ) from None
+
+
+RUNS_DIR_ENV = "ASSAY_RUNS_DIR"
+"""The folder new run directories go under by default, and `assay runs list` reads."""
+
+
+def runs_dir() -> Path:
+    """``$ASSAY_RUNS_DIR`` when set, else ``runs`` (relative to the current folder)."""
+    return Path(os.environ.get(RUNS_DIR_ENV) or "runs")
+
+
+def print_json(value: object) -> None:
+    """Print ``value`` as the command's one JSON document on stdout (sorted keys, no NaN)."""
+    typer.echo(json.dumps(value, indent=2, sort_keys=True, allow_nan=False))

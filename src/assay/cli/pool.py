@@ -37,6 +37,7 @@ def build_cmd(
     run_dir: Path | None = typer.Option(
         None, "--run-dir", help="sample: the run directory (default: OUT-run; resumed if there)."
     ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
 ) -> None:
     """Build a pool (help text in the decorator)."""
     from assay.cli.options import output_folder
@@ -89,6 +90,20 @@ def build_cmd(
             max_tokens=max_tokens,
         )
     info = finish(built, out)
+    if as_json:
+        from assay.cli.options import print_json
+
+        print_json(
+            {
+                "folder": str(out),
+                "problems": info.problems,
+                "candidates": info.candidates,
+                "dropped": info.dropped,
+                "origin": info.origin,
+                "seed": info.seed,
+            }
+        )
+        return
     typer.echo(
         f"{info.problems} problems, {info.candidates} candidates, {info.dropped} dropped"
         f" ({info.origin}, seed {info.seed})"
@@ -101,18 +116,38 @@ def build_cmd(
     help="Read POOL and validate every record (file, line and field of anything wrong: exit"
     " 2), then check it against its artifacts.json (exit 1 on a mismatch). Prints a summary.",
 )
-def check_cmd(pool: Path = typer.Argument(..., metavar="POOL", help="A pool folder.")) -> None:
+def check_cmd(
+    pool: Path = typer.Argument(..., metavar="POOL", help="A pool folder."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
+) -> None:
     """Check a pool (help text in the decorator)."""
     from assay.release.artifacts import verify_artifacts
     from assay.rerank.pool_io import read_pool
 
     read = read_pool(pool)
     passing = sum(c.passed for c in read.candidates)
+    problems = verify_artifacts(pool)
+    if as_json:
+        from dataclasses import asdict
+
+        from assay.cli.options import print_json
+
+        print_json(
+            {
+                "problems": len(read.problems),
+                "candidates": len(read.candidates),
+                "passing": passing,
+                "dropped": len(read.dropped),
+                "origin": read.info.origin,
+                "seed": read.info.seed,
+                "mismatches": [asdict(p) for p in problems],
+            }
+        )
+        raise typer.Exit(1 if problems else 0)
     typer.echo(
         f"{len(read.problems)} problems, {len(read.candidates)} candidates ({passing} passing),"
         f" {len(read.dropped)} dropped; origin {read.info.origin}, seed {read.info.seed}"
     )
-    problems = verify_artifacts(pool)
     for p in problems:
         typer.echo(f"{p.problem}: {p.path}: {p.detail}")
     raise typer.Exit(1 if problems else 0)

@@ -25,6 +25,9 @@ def query_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print rows as a JSON list of objects."),
 ) -> None:
     """Query run directories with SQL (DuckDB); print a table, or JSON with --json."""
+    from assay.errors import require_extra
+
+    require_extra("duckdb", feature="assay query")
     import duckdb
 
     from assay.errors import InputError

@@ -32,6 +32,7 @@ def report_cmd(
         " recorded and counted against planned_looks. Without it an unfinished run's claims"
         " are shown as run_unfinished, with no statistic and no look spent.",
     ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
 ) -> None:
     """Regenerate report.md, a self-contained report.html and PNG plots from run directories.
 
@@ -44,6 +45,10 @@ def report_cmd(
     claims/ledger.jsonl; an unfinished run's claims are not decided unless --interim. Prints
     the report folder.
     """
+    # Before anything is written or a look spent: plots and intervals need the extra.
+    from assay.errors import require_extra
+
+    require_extra("matplotlib", "scipy", "numpy", feature="assay report")
     from assay.cli.options import output_folder
     from assay.errors import InputError
     from assay.report.build import write_report
@@ -68,5 +73,16 @@ def report_cmd(
         rerank=rerank,
         optimizations=optimizations,
     )
+    if as_json:
+        from assay.cli.options import print_json
+
+        print_json(
+            {
+                "folder": str(files.folder),
+                "markdown": str(files.folder / files.markdown),
+                "html": str(files.folder / files.html),
+            }
+        )
+        return
     typer.echo(str(files.folder / files.markdown))
     typer.echo(str(files.folder / files.html))

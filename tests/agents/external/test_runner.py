@@ -105,7 +105,7 @@ def test_agents_list_install_and_check(tmp_path: Path) -> None:
     for name in ("pi", "aider"):
         ensure_installed(name)
     listed = run_assay("agents", "list", "--json")
-    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    rows = json.loads(listed.stdout)  # one JSON document
     assert listed.returncode == 0 and len(rows) == 8
     assert {r["name"] for r in rows} >= {
         "codex",
