@@ -18,6 +18,7 @@ from assay.cli import (
     attempt,
     audit,
     claims,
+    export,
     importers,
     judge,
     optimize,
@@ -30,6 +31,7 @@ from assay.cli import (
     run,
     serve,
     stats,
+    status,
     sweep,
     tasks,
     verify,
@@ -66,6 +68,8 @@ app.command("calibrate")(rerank.calibrate_cmd)
 app.command("split")(rerank.split_cmd)
 app.command("audit")(audit.audit_cmd)
 app.command("judge")(judge.judge_cmd)
+app.command("status")(status.status_cmd)
+app.add_typer(export.app, name="export")
 
 
 def _version(value: bool) -> None:

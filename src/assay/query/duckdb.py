@@ -23,7 +23,7 @@ DuckDB's own parse, not on the text).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -299,11 +299,17 @@ def _event_rows(runs: Sequence[RunData]) -> list[dict[str, Any]]:
     return rows
 
 
-def connect(runs: Sequence[RunData]) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB database with the tables of the given runs, and nothing else."""
+def connect(
+    runs: Sequence[RunData], *, settings: Mapping[str, str | bool] = SETTINGS
+) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB database with the tables of the given runs, and nothing else.
+
+    ``settings`` default to :data:`SETTINGS` (no file access: a user's query runs here);
+    ``assay export`` passes its own, with file access, for the COPY it writes itself.
+    """
     import duckdb
 
-    con = duckdb.connect(":memory:", config=dict(SETTINGS))
+    con = duckdb.connect(":memory:", config=dict(settings))
     attempts = [_attempt_row(run, r) for run in runs for r in run.records]
     channels = [c for run in runs for r in run.records for c in _channel_rows(run, r)]
     passes = [p for run in runs for r in run.records for p in _pass_rows(run, r)]
