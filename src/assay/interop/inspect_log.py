@@ -8,7 +8,7 @@ interruptions score ``I``, as assay counts them. Inspect computes the results it
 (``recompute_metrics``: ``accuracy`` and ``stderr``, epochs reduced by ``mean``), so its
 accuracy is the mean over tasks of each task's mean over seeds: the report's success rate.
 
-The run directory stays the authority: every log says so in its metadata, carries the
+The run directory stays the authority: every log says so in its eval metadata, carries the
 manifest digest, and holds the claims as pre-registered plus the looks already recorded in
 ``claims/ledger.jsonl`` — exporting decides no claim and spends no look.
 """
@@ -171,7 +171,16 @@ def arm_log(run: RunData, agent: str, condition: str) -> EvalLog:
                 ],
             )
         ],
-        metadata={"assay_run": run.label, "manifest_sha256": run.recorded_digest},
+        # The log's own metadata is not kept by the .eval format; the eval spec's is.
+        metadata={
+            "authority": AUTHORITY,
+            "assay_run": run.label,
+            "manifest_sha256": run.recorded_digest,
+            "manifest_intact": run.manifest_intact,
+            "planned_attempts": len(planned),
+            "recorded_attempts": len(records),
+            "claims": _claims(run),
+        },
     )
     log = EvalLog(
         status="success" if planned <= done else "cancelled",
@@ -179,14 +188,6 @@ def arm_log(run: RunData, agent: str, condition: str) -> EvalLog:
         stats=EvalStats(
             started_at=starts[0] if starts else "", completed_at=ends[-1] if ends else ""
         ),
-        metadata={
-            "authority": AUTHORITY,
-            "manifest_sha256": run.recorded_digest,
-            "manifest_intact": run.manifest_intact,
-            "planned_attempts": len(planned),
-            "recorded_attempts": len(records),
-            "claims": _claims(run),
-        },
         samples=[_sample(run, r) for r in sorted(records, key=lambda r: (r.task_id, r.seed))],
     )
     if log.samples:
