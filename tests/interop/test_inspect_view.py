@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -43,10 +44,8 @@ def wait_for_port(port: int, proc: subprocess.Popen[str], tries: int = 600) -> N
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
             return
         except OSError:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=0.2)  # a pause that also notices the server exiting
-            except subprocess.TimeoutExpired:
-                pass
     raise AssertionError(f"inspect view did not listen on {port}")
 
 
