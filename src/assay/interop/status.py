@@ -78,7 +78,8 @@ class RunStatus:
         }
 
 
-def _when(text: object) -> datetime | None:
+def parse_stamp(text: object) -> datetime | None:
+    """A record's ISO 8601 time as an aware datetime (UTC if it names no zone); None if not one."""
     if not isinstance(text, str):
         return None
     try:
@@ -89,13 +90,13 @@ def _when(text: object) -> datetime | None:
 
 
 def _elapsed(run: RunData, complete: bool, now: datetime) -> float | None:
-    starts = [s for s in (_when(r.started_at) for r in run.records) if s is not None]
-    started = _when(run.environment.get("started_at"))
+    starts = [s for s in (parse_stamp(r.started_at) for r in run.records) if s is not None]
+    started = parse_stamp(run.environment.get("started_at"))
     if started is not None:
         starts.append(started)
     if not starts:
         return None
-    ends = [e for e in (_when(r.finished_at) for r in run.records) if e is not None]
+    ends = [e for e in (parse_stamp(r.finished_at) for r in run.records) if e is not None]
     end = max(ends) if complete and ends else now
     return max(0.0, (end - min(starts)).total_seconds())
 
