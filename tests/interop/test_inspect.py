@@ -127,28 +127,25 @@ def test_unfinished_run_uneven_seeds(finished_run: Path, tmp_path: Path) -> None
             assert not log.samples
 
 
+# The CLI with inspect_ai and duckdb made unimportable, as in an install without the extras.
 BLOCKED = (
-    "import sys; sys.modules['inspect_ai'] = None; sys.modules['inspect_ai.log'] = None;"
+    "import sys; [sys.modules.__setitem__(m, None) for m in"
+    " ('inspect_ai', 'inspect_ai.log', 'duckdb')];"
     " from assay.cli.app import main; sys.argv = ['assay', *sys.argv[1:]]; main()"
 )
 
 
-def test_missing_extra_exits_2(finished_run: Path, tmp_path: Path) -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            BLOCKED,
-            "export",
-            "inspect",
-            str(finished_run),
-            "--out",
-            str(tmp_path / "o"),
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 2, done.stderr
-    assert "pip install 'assay[inspect]'" in done.stderr and "Traceback" not in done.stderr
+def test_missing_extras_exit_2(finished_run: Path, tmp_path: Path) -> None:
+    for args, extra in (
+        (["inspect", str(finished_run), "--out", str(tmp_path / "o")], "inspect"),
+        (["parquet", str(finished_run), "--out", str(tmp_path / "a.parquet")], "stats"),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-c", BLOCKED, "export", *args],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 2, done.stderr
+        assert f"pip install 'assay[{extra}]'" in done.stderr and "Traceback" not in done.stderr

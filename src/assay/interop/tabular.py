@@ -42,8 +42,22 @@ def _literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
+def require_duckdb() -> None:
+    """Raise :class:`InputError` (exit 2) when DuckDB (the ``stats`` extra) is missing."""
+    try:
+        import duckdb  # noqa: F401
+    except ImportError:
+        raise InputError.single(
+            "duckdb",
+            "",
+            "the duckdb package is not installed (assay export parquet|csv writes with it)",
+            "pip install 'assay[stats]'",
+        ) from None
+
+
 def export_table(run: RunData, table: str, out: Path, fmt: Format) -> int:
     """Write ``table`` of ``run`` to ``out`` as ``fmt``; return the number of rows written."""
+    require_duckdb()
     if table not in TABLES:
         raise InputError.single(
             "assay export", "--table", f"unknown table {table!r}", f"use one of {', '.join(TABLES)}"
