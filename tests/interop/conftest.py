@@ -45,7 +45,10 @@ def in_progress(run: Path, dest: Path, keep: int) -> Path:
 @pytest.fixture(scope="session")
 def inspect_logs(finished_run: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The finished run exported by the real CLI as Inspect logs (once per session)."""
+    from tests.interop.inspect_env import export_inspect, require_inspect_venv
+
+    require_inspect_venv()
     out = tmp_path_factory.mktemp("inspect") / "logs"
-    done = run_assay("export", "inspect", str(finished_run), "--out", str(out))
+    done = export_inspect(finished_run, out)
     assert done.returncode == 0, done.stderr
     return out

@@ -8,13 +8,13 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO
+from tests.interop.inspect_env import BIN
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -55,7 +55,7 @@ def viewer(inspect_logs: Path) -> Iterator[str]:
         pytest.skip("/usr/bin/chromium is absent (make sysdeps installs it as root on Debian)")
     port = free_port()
     cmd = [
-        str(Path(sys.executable).parent / "inspect"),
+        str(BIN / "inspect"),
         "view",
         "--log-dir",
         str(inspect_logs),

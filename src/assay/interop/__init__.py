@@ -5,6 +5,7 @@
 - ``tabular``     — the tables of ``assay query`` written as Parquet or CSV by DuckDB;
 - ``swebench``    — SWE-bench predictions (instance id, model, patch) per arm and seed;
 - ``inspect_log`` — Inspect AI ``.eval`` logs (the ``inspect`` extra), one per arm;
+- ``events``      — an attempt's complete event lines (a cut last line skipped);
 - ``transcript``  — an attempt's events as Inspect chat messages (imported with Inspect).
 
 Every export reads the run directory through ``results``; the run directory stays the

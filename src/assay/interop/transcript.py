@@ -19,7 +19,6 @@ installed; this module is imported lazily for the same reason.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,22 +31,9 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolCall, ToolCallError
 
+from assay.interop.events import read_events
+
 NOT_RECORDED = "the reply text is not in assay's events"
-
-
-def read_events(path: Path) -> Iterator[dict[str, Any]]:
-    """The complete event lines of one file; a line cut mid-write (or corrupt) is skipped."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return
-    for raw in data.split(b"\n")[:-1]:
-        try:
-            obj = json.loads(raw)
-        except ValueError:
-            continue
-        if isinstance(obj, dict) and isinstance(obj.get("data"), dict):
-            yield obj
 
 
 def _system(data: dict[str, Any], attempt_id: str) -> ChatMessageSystem:
