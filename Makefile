@@ -17,7 +17,7 @@ LLAMA_FLAGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGG
 WHEELS := $(HOME)/.cache/assay-wheels/llama-generic
 LLM_STAMP := $(VENV)/.assay-llm-installed
 
-.PHONY: demo test lint typecheck sysdeps llm agents evalplus dep-wheels core-wheels clean
+.PHONY: demo test lint typecheck sysdeps llm inspect agents evalplus dep-wheels core-wheels clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(MAKE) --no-print-directory sysdeps
@@ -37,6 +37,20 @@ $(LLM_STAMP): $(STAMP)
 	@touch $(LLM_STAMP)
 
 llm: $(LLM_STAMP)
+
+# Inspect AI (the `inspect` extra, for `assay export inspect`) in a venv of its own: one of its
+# dependencies, `semver`, would shadow the repair suite's semver-order task module (semver.py)
+# in the main venv. tests/interop run `assay export inspect`, `inspect log list` and
+# `inspect view` from it.
+INSPECT_VENV := .venv-inspect
+INSPECT_STAMP := $(INSPECT_VENV)/.assay-installed
+$(INSPECT_STAMP): pyproject.toml requirements.lock
+	@test -n "$(PYTHON)" || { echo "error: need Python >= 3.11 with venv (apt-get install python3-venv)"; exit 2; }
+	@test -x $(INSPECT_VENV)/bin/python || $(PYTHON) -m venv $(INSPECT_VENV)
+	$(INSPECT_VENV)/bin/python -m pip install -q --disable-pip-version-check -c requirements.lock -e ".[inspect,stats]"
+	@touch $(INSPECT_STAMP)
+
+inspect: $(INSPECT_STAMP)
 
 # The eight agent CLIs of `--agent cli:NAME`, pinned, installed once per machine into
 # ~/.cache/assay/agents (npm prefixes and venvs); reruns find them cached and take a second.
@@ -99,9 +113,9 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 # pytest's exit code 5 means no test ran: that is a failure here, never a pass.
-test: $(STAMP) $(LLM_STAMP) agents evalplus dep-wheels core-wheels lint typecheck
+test: $(STAMP) $(LLM_STAMP) $(INSPECT_STAMP) agents evalplus dep-wheels core-wheels lint typecheck
 	@set +e; $(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests"; exit 1; fi; exit $$rc
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(INSPECT_VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -18,6 +18,7 @@ from assay.cli import (
     attempt,
     audit,
     claims,
+    export,
     importers,
     judge,
     optimize,
@@ -31,6 +32,7 @@ from assay.cli import (
     runs,
     serve,
     stats,
+    status,
     sweep,
     tasks,
     verify,
@@ -69,6 +71,9 @@ app.command("split")(rerank.split_cmd)
 app.command("audit")(audit.audit_cmd)
 app.command("judge")(judge.judge_cmd)
 app.add_typer(runs.app, name="runs")
+
+app.command("status")(status.status_cmd)
+app.add_typer(export.app, name="export")
 
 
 def _version(value: bool) -> None:

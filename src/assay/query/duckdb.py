@@ -23,7 +23,7 @@ DuckDB's own parse, not on the text).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -216,16 +216,18 @@ COLUMNS: dict[str, dict[str, str]] = {
     "events": {"run": "VARCHAR", **EVENT_COLUMNS},
 }
 TABLES = tuple(COLUMNS)
+"""Every table a query can read."""
 CHUNK = 256
 """Rows per INSERT when a table is filled (bounds DuckDB's memory for the JSON value)."""
-"""Every table a query can read."""
 
 
-def open_database() -> duckdb.DuckDBPyConnection:
-    """The locked in-memory database with every table created, empty."""
+def open_database(
+    settings: Mapping[str, str | bool] = SETTINGS,
+) -> duckdb.DuckDBPyConnection:
+    """The in-memory database with every table created, empty (locked by default)."""
     import duckdb
 
-    con = duckdb.connect(":memory:", config=dict(SETTINGS))
+    con = duckdb.connect(":memory:", config=dict(settings))
     for name, cols in COLUMNS.items():
         schema = ", ".join(f'"{k}" {v}' for k, v in cols.items())
         con.execute(f"CREATE TABLE {name} ({schema})")
@@ -263,12 +265,19 @@ def fill(
         _fill(con, name, COLUMNS[name], makers[name]())
 
 
-def connect(runs: Sequence[RunData], tables: Iterable[str] = TABLES) -> duckdb.DuckDBPyConnection:
+def connect(
+    runs: Sequence[RunData],
+    tables: Iterable[str] = TABLES,
+    *,
+    settings: Mapping[str, str | bool] = SETTINGS,
+) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB database with the tables of the given runs, and nothing else.
 
-    Tables not in ``tables`` exist with their columns but no rows.
+    Tables not in ``tables`` exist with their columns but no rows. ``settings`` default to
+    :data:`SETTINGS` (no file access: a user's query runs here); ``assay export`` passes its
+    own, with file access, for the COPY it writes itself.
     """
-    con = open_database()
+    con = open_database(settings)
     fill(con, runs, tables)
     return con
 
