@@ -33,6 +33,7 @@ from assay.cli import (
     sweep,
     tasks,
     verify,
+    view,
 )
 from assay.errors import DiskFull, InputError, RunAborted
 
@@ -66,6 +67,7 @@ app.command("calibrate")(rerank.calibrate_cmd)
 app.command("split")(rerank.split_cmd)
 app.command("audit")(audit.audit_cmd)
 app.command("judge")(judge.judge_cmd)
+app.command("view")(view.view_cmd)
 
 
 def _version(value: bool) -> None:

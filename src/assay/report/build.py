@@ -106,7 +106,11 @@ def analyse(paths: Sequence[Path], *, record_looks: bool = True, interim: bool =
 
     An unfinished run's claims are not decided (no statistic, no look) unless ``interim``.
     """
-    runs = load_runs(list(paths))
+    return analyse_runs(load_runs(list(paths)), record_looks=record_looks, interim=interim)
+
+
+def analyse_runs(runs: list[RunData], *, record_looks: bool = True, interim: bool = False) -> Analysis:
+    """:func:`analyse` on runs already loaded (the viewer keeps them loaded)."""
     arms = [_in_manifest_order(r, arm_metrics(r.records, r.manifest.utility)) for r in runs]
     claims = [evaluate_run(r, record_looks=record_looks, interim=interim) for r in runs]
     return Analysis(runs, arms, claims, [audit_distortions(r) for r in runs])
@@ -324,7 +328,8 @@ def _utility_note(runs: Sequence[RunData]) -> str:
     )
 
 
-def _sanitize(items: list[Block], extra_paths: list[str]) -> list[Block]:
+def sanitize(items: list[Block], extra_paths: list[str]) -> list[Block]:
+    """Blocks with every secret redacted and every home or listed path made relative."""
     from assay.release.secrets import redact
 
     def clean(s: str) -> str:
@@ -379,7 +384,7 @@ def write_report(
     every = [*paths, *rerank]
     extra = sorted({s for p in every for s in (str(p.absolute()), str(p.resolve()))})
     extra += sorted({s for s in (str(out.absolute()), str(out.resolve()))})
-    content = _sanitize(items, extra)
+    content = sanitize(items, extra)
     out.mkdir(parents=True, exist_ok=True)
     images: list[str] = []
     stale = [*FIGURES, *(p.name for p in out.glob(f"{FIGURE_PREFIX}*.png"))]
