@@ -4,11 +4,11 @@
 A synthetic run is built by ``bench/synth_run.py`` (helper "scale"'s generator, used as is)
 from a finished source run (the demo). One ``assay view`` server is started over it, and
 each page is requested twice: *first* (for the first page that needs the run, the run is
-read through the results layer and its attempts put in DuckDB; later pages find it loaded)
-and *again* (the page computed again from the loaded run). Each is set beside one ``assay query`` process that reads
-the run and answers the page's question (the list page's filtered, paged SELECT; one
-attempt by id). Only ratios are meaningful on a loaded machine; absolute seconds are shown
-for the record.
+read through the results layer and its attempts put in DuckDB; later pages find it
+loaded) and *again* (the page computed again from the loaded run). Each is set beside one
+``assay query`` process that reads the run and answers the page's question (the list
+page's filtered, paged SELECT; one attempt by id). Only ratios are meaningful on a loaded
+machine; absolute seconds are shown for the record.
 
 Run: .venv/bin/python bench/view.py SOURCE_RUN [--n 100000] [--work DIR]
 """
@@ -109,7 +109,8 @@ def main() -> int:
             assert status == again == 200, (path, status, again)
             q = query(run, sql)
             print(
-                f"{name:<18}{first:>9.2f}{second:>9.2f}{q:>9.2f}{first / q:>12.2f}{second / q:>12.3f}"
+                f"{name:<18}{first:>9.2f}{second:>9.2f}{q:>9.2f}"
+                f"{first / q:>12.2f}{second / q:>12.3f}"
             )
     finally:
         proc.terminate()
