@@ -14,9 +14,10 @@ def _require() -> None:
     """Exit 2 naming the extra when a package the viewer needs is missing."""
     from assay.errors import InputError
 
-    needs = (("starlette", EXTRA), ("uvicorn", EXTRA), ("jinja2", EXTRA), ("pygments", EXTRA))
-    needs += (("duckdb", "stats"), ("matplotlib", "stats"))
     import importlib.util
+
+    needs = [(m, EXTRA) for m in ("starlette", "uvicorn", "jinja2", "pygments")]
+    needs += [("duckdb", "stats"), ("matplotlib", "stats")]
 
     for module, extra in needs:
         if importlib.util.find_spec(module) is None:
@@ -48,8 +49,10 @@ def view_cmd(
         " (open its index.html; no server).",
     ),
 ) -> None:
-    """Browse runs in a local web viewer: runs, a run's report and attempts, one attempt's
-    timeline and diff, comparisons, and live progress; JSON twins under /api.
+    """Browse runs in a local, read-only web viewer (JSON twins of every page under /api).
+
+    Pages: the runs, a run's report and attempts, one attempt's timeline and diff,
+    comparisons, and live progress.
 
     Read-only: it never writes into a run directory and serves nothing outside the folders
     given. Ctrl-C stops it.

@@ -109,7 +109,9 @@ def analyse(paths: Sequence[Path], *, record_looks: bool = True, interim: bool =
     return analyse_runs(load_runs(list(paths)), record_looks=record_looks, interim=interim)
 
 
-def analyse_runs(runs: list[RunData], *, record_looks: bool = True, interim: bool = False) -> Analysis:
+def analyse_runs(
+    runs: list[RunData], *, record_looks: bool = True, interim: bool = False
+) -> Analysis:
     """:func:`analyse` on runs already loaded (the viewer keeps them loaded)."""
     arms = [_in_manifest_order(r, arm_metrics(r.records, r.manifest.utility)) for r in runs]
     claims = [evaluate_run(r, record_looks=record_looks, interim=interim) for r in runs]

@@ -53,9 +53,7 @@ def compare(
     tasks = sorted({t for c in cells.values() for t in c})
     rows = []
     for task in tasks:
-        means = [
-            statistics.fmean(cells[c][task]) if cells[c].get(task) else None for c in columns
-        ]
+        means = [statistics.fmean(cells[c][task]) if cells[c].get(task) else None for c in columns]
         majority = {m > 0.5 for m in means if m is not None}
         rows.append({"task": task, "means": means, "flipped": len(majority) == 2})
     return {

@@ -17,3 +17,8 @@ def clean(value: Any, paths: Sequence[str]) -> Any:
     if isinstance(value, list | tuple):
         return [clean(v, paths) for v in value]
     return value
+
+
+def clean_dict(value: dict[str, Any], paths: Sequence[str]) -> dict[str, Any]:
+    """:func:`clean` of a dictionary."""
+    return {clean(k, paths): clean(v, paths) for k, v in value.items()}

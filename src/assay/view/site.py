@@ -15,7 +15,7 @@ from assay.view import listing
 from assay.view.attempt import attempt_data, find
 from assay.view.compare import compare
 from assay.view.loaded import Loaded, RunCache
-from assay.view.redact import clean
+from assay.view.redact import clean_dict as clean
 from assay.view.report_blocks import report_blocks
 from assay.view.roots import Roots
 from assay.view.summary import progress, run_summary
@@ -28,7 +28,9 @@ class Site:
         self.roots = roots
         self.cache = RunCache()
         # Absolute prefixes made relative on every page (the home folder is redacted anyway).
-        self.paths = sorted({str(f) for f in roots.folders} | {str(f.parent) for f in roots.folders})
+        self.paths = sorted(
+            {str(f) for f in roots.folders} | {str(f.parent) for f in roots.folders}
+        )
 
     def run_ids(self) -> dict[str, Path]:
         """Run id → run directory, discovered now."""

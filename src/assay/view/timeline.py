@@ -54,6 +54,10 @@ def read_events(path: Path) -> list[dict[str, Any]]:
     return out
 
 
+def _dict(v: Any) -> dict[str, Any]:
+    return v if isinstance(v, dict) else {}
+
+
 def _num(v: Any, fmt: str = "{:.2f}") -> str:
     return "?" if not isinstance(v, int | float) else fmt.format(v)
 
@@ -73,7 +77,7 @@ def _model_call(d: dict[str, Any]) -> tuple[str, list[tuple[str, str]], str]:
 
 
 def _tool_call(d: dict[str, Any]) -> tuple[str, list[tuple[str, str]], str]:
-    args = d.get("args") if isinstance(d.get("args"), dict) else {}
+    args = _dict(d.get("args"))
     brief = ", ".join(f"{k}={str(v)[:40]!r}" for k, v in sorted(args.items()) if k != "content")
     title = f"tool call: {d.get('tool', '?')}({brief})"
     details = [(k, clip(str(v))) for k, v in sorted(args.items()) if k == "content"]
@@ -101,8 +105,8 @@ def _channel(kind: str, d: dict[str, Any]) -> tuple[str, list[tuple[str, str]], 
 
 
 def _verification(d: dict[str, Any]) -> tuple[str, list[tuple[str, str]], str]:
-    v = d.get("verdict") if isinstance(d.get("verdict"), dict) else {}
-    pub, hid = v.get("public") or {}, v.get("hidden") or {}
+    v = _dict(d.get("verdict"))
+    pub, hid = _dict(v.get("public")), _dict(v.get("hidden"))
     ok = bool(v.get("passed"))
     title = (
         f"verification ({d.get('scope', '?')}): gate {'passed' if ok else 'failed'};"
