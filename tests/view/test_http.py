@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_assay
-from tests.support.rundir import CLAIM_IDS, CONDITIONS, TASKS
+from tests.support.rundir import CLAIM_IDS, CONDITIONS, TASKS, pristine_folder
 from tests.support.viewer import FINISHED, LIVE, Viewer, tree_digest
 
 SECRET_FILE_TEXT = "outside-the-roots: must never be served"
@@ -148,6 +148,7 @@ def test_pages_hide_absolute_paths_and_write_nothing(viewer: Viewer) -> None:
     for body in bodies:
         text = body.decode()
         assert str(viewer.root) not in text and str(Path.home()) + "/" not in text
+        assert str(pristine_folder()) not in text
     # Every byte, name and mode as before: the runner's own .lock file included, untouched.
     assert tree_digest(viewer.root / FINISHED) == before
 

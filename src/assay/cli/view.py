@@ -12,9 +12,9 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 def _require() -> None:
     """Exit 2 naming the extra when a package the viewer needs is missing."""
-    from assay.errors import InputError
-
     import importlib.util
+
+    from assay.errors import InputError
 
     needs = [(m, EXTRA) for m in ("starlette", "uvicorn", "jinja2", "pygments")]
     needs += [("duckdb", "stats"), ("matplotlib", "stats")]

@@ -102,17 +102,14 @@ class Analysis:
 
 
 def analyse(paths: Sequence[Path], *, record_looks: bool = True, interim: bool = False) -> Analysis:
-    """Load the runs, aggregate their arms and decide their claims.
-
-    An unfinished run's claims are not decided (no statistic, no look) unless ``interim``.
-    """
+    """Load the runs, aggregate their arms and decide their claims (see :func:`analyse_runs`)."""
     return analyse_runs(load_runs(list(paths)), record_looks=record_looks, interim=interim)
 
 
 def analyse_runs(
     runs: list[RunData], *, record_looks: bool = True, interim: bool = False
 ) -> Analysis:
-    """:func:`analyse` on runs already loaded (the viewer keeps them loaded)."""
+    """Arms and claims of loaded runs; an unfinished run's claims only with ``interim``."""
     arms = [_in_manifest_order(r, arm_metrics(r.records, r.manifest.utility)) for r in runs]
     claims = [evaluate_run(r, record_looks=record_looks, interim=interim) for r in runs]
     return Analysis(runs, arms, claims, [audit_distortions(r) for r in runs])
