@@ -169,3 +169,18 @@ def test_export_writes_a_static_bundle_and_refuses_a_run_dir(
     missing = run_assay("view", str(tmp_path / "nowhere"), "--export", str(tmp_path / "b"))
     assert missing.returncode == 2 and "not a folder" in missing.stderr
     assert "Traceback" not in missing.stderr + inside.stderr
+
+
+def test_a_missing_extra_is_exit_2_naming_it(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['uvicorn'] = None; sys.argv = ['assay', 'view', sys.argv[1]];"
+        " from assay.cli.app import main; main()"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 2, done.stderr
+    assert "pip install 'assay[view]'" in done.stderr and "Traceback" not in done.stderr

@@ -12,21 +12,22 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 def _require() -> None:
     """Exit 2 naming the extra when a package the viewer needs is missing."""
-    import importlib.util
+    import importlib
 
     from assay.errors import InputError
 
     needs = [(m, EXTRA) for m in ("starlette", "uvicorn", "jinja2", "pygments")]
     needs += [("duckdb", "stats"), ("matplotlib", "stats")]
-
     for module, extra in needs:
-        if importlib.util.find_spec(module) is None:
+        try:
+            importlib.import_module(module)
+        except ImportError:
             raise InputError.single(
                 module,
                 "",
                 f"the {module} package is not installed (assay view needs it)",
                 f"pip install 'assay[{extra}]'",
-            )
+            ) from None
 
 
 def view_cmd(
