@@ -110,7 +110,8 @@ def main() -> int:
             q = query(run, sql)
             print(
                 f"{name:<18}{first:>9.2f}{second:>9.2f}{q:>9.2f}"
-                f"{first / q:>12.2f}{second / q:>12.3f}"
+                f"{first / q:>12.2f}{second / q:>12.3f}",
+                flush=True,
             )
     finally:
         proc.terminate()
