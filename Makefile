@@ -7,7 +7,7 @@ PYTHON ?= $(shell for p in /usr/bin/python3.12 /usr/bin/python3.11 python3; do \
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.assay-installed
-EXTRAS ?= dev,stats,models,data,judge,dist
+EXTRAS ?= dev,stats,models,data,judge,dist,view
 
 # The real local model of the end-to-end tests: SmolLM2-135M served by llama-cpp-python.
 # Built once per machine without -march=native (AMX/AVX-512 code paths crash on some VMs)

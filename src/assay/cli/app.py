@@ -36,6 +36,7 @@ from assay.cli import (
     sweep,
     tasks,
     verify,
+    view,
 )
 from assay.cli.logs import LogLevel, configure_logging
 from assay.errors import EXTRAS, DiskFull, InputError, RunAborted, missing_extra
@@ -74,6 +75,7 @@ app.add_typer(runs.app, name="runs")
 
 app.command("status")(status.status_cmd)
 app.add_typer(export.app, name="export")
+app.command("view")(view.view_cmd)
 
 
 def _version(value: bool) -> None:

@@ -102,11 +102,14 @@ class Analysis:
 
 
 def analyse(paths: Sequence[Path], *, record_looks: bool = True, interim: bool = False) -> Analysis:
-    """Load the runs, aggregate their arms and decide their claims.
+    """Load the runs, aggregate their arms and decide their claims (see :func:`analyse_runs`)."""
+    return analyse_runs(load_runs(list(paths)), record_looks=record_looks, interim=interim)
 
-    An unfinished run's claims are not decided (no statistic, no look) unless ``interim``.
-    """
-    runs = load_runs(list(paths))
+
+def analyse_runs(
+    runs: list[RunData], *, record_looks: bool = True, interim: bool = False
+) -> Analysis:
+    """Arms and claims of loaded runs; an unfinished run's claims only with ``interim``."""
     arms = [_in_manifest_order(r, arm_metrics(r.records, r.manifest.utility)) for r in runs]
     claims = [evaluate_run(r, record_looks=record_looks, interim=interim) for r in runs]
     return Analysis(runs, arms, claims, [audit_distortions(r) for r in runs])
@@ -324,7 +327,8 @@ def _utility_note(runs: Sequence[RunData]) -> str:
     )
 
 
-def _sanitize(items: list[Block], extra_paths: list[str]) -> list[Block]:
+def sanitize(items: list[Block], extra_paths: list[str]) -> list[Block]:
+    """Blocks with every secret redacted and every home or listed path made relative."""
     from assay.release.secrets import redact
 
     def clean(s: str) -> str:
@@ -383,7 +387,7 @@ def write_report(
     every = [*paths, *rerank, *optimizations]
     extra = sorted({s for p in every for s in (str(p.absolute()), str(p.resolve()))})
     extra += sorted({s for s in (str(out.absolute()), str(out.resolve()))})
-    content = _sanitize(items, extra)
+    content = sanitize(items, extra)
     out.mkdir(parents=True, exist_ok=True)
     images: list[str] = []
     stale = [*FIGURES, PLOT, *(p.name for p in out.glob(f"{FIGURE_PREFIX}*.png"))]
