@@ -1,13 +1,15 @@
 """A small real experiment for the report, release and query tests: 3 tasks × 3 conditions.
 
-Each test module runs it once (``assay run`` as a subprocess, scripted model, the real
-gate) in a module-scoped fixture and works on copies of the run directory.
+It runs once per test session (``assay run`` as a subprocess, scripted model, the real
+gate); each test module works on its own copy of the run directory.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 from assay.records.attempt import AttemptRecord, EventRecord
@@ -82,17 +84,40 @@ def manifest_text(tasks: list[str], *, seeds: int = 1, attempts: int = 2) -> str
     return MANIFEST.format(tasks=json.dumps(tasks), seeds=seeds, attempts=attempts)
 
 
+_pristine: list[Path] = []
+"""The one real run of the small experiment in this test session (run on first use)."""
+
+
+def _pristine_run() -> Path:
+    if not _pristine:
+        folder = Path(tempfile.mkdtemp(prefix="assay-mini-run-"))
+        atexit.register(shutil.rmtree, folder, True)
+        manifest = folder / "mini.toml"
+        manifest.write_text(manifest_text(TASKS, attempts=3) + CLAIMS)
+        out = folder / "run"
+        done = run_assay("run", str(manifest), "--out", str(out), "--quiet")
+        assert done.returncode == 0, done.stderr
+        lines = (out / "attempts.jsonl").read_text().splitlines()
+        assert len(lines) == len(TASKS) * len(CONDITIONS)
+        _pristine.append(out)
+    return _pristine[0]
+
+
+def pristine_folder() -> Path:
+    """The folder the session's one real run was made in (its paths must not leak either)."""
+    return _pristine_run().parent
+
+
 def make_run(folder: Path) -> Path:
-    """Run the small experiment into ``folder/run`` and return the run directory."""
+    """A private copy of the small experiment's run at ``folder/run`` (with its manifest).
+
+    The experiment runs once per test session (its scripted model and gate are
+    deterministic); every module gets its own copy, so none sees another's changes.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    manifest = folder / "mini.toml"
-    manifest.write_text(manifest_text(TASKS, attempts=3) + CLAIMS)
-    out = folder / "run"
-    done = run_assay("run", str(manifest), "--out", str(out), "--quiet")
-    assert done.returncode == 0, done.stderr
-    lines = (out / "attempts.jsonl").read_text().splitlines()
-    assert len(lines) == len(TASKS) * len(CONDITIONS)
-    return out
+    pristine = _pristine_run()
+    shutil.copyfile(pristine.parent / "mini.toml", folder / "mini.toml")
+    return copy_run(pristine, folder / "run")
 
 
 def copy_run(run: Path, dest: Path) -> Path:

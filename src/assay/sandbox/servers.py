@@ -9,6 +9,7 @@ with everything below it.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import shutil
@@ -47,7 +48,15 @@ def runtime_dir(here: Path, names: tuple[str, ...]) -> Path:
         shutil.copyfile(here / name, folder / name)
         os.chmod(folder / name, 0o444)
     os.chmod(folder, 0o555)
+    atexit.register(remove_readonly, folder)
     return folder
+
+
+def remove_readonly(folder: Path) -> None:
+    """Remove a folder made read-only (a runtime folder), ignoring what is already gone."""
+    with contextlib.suppress(OSError):
+        os.chmod(folder, 0o755)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 DEPS_MOUNT = "/deps"

@@ -10,6 +10,7 @@ the candidate is not run at all (the verdict fails closed and says why) — neve
 
 from __future__ import annotations
 
+import atexit
 import base64
 import contextlib
 import json
@@ -150,12 +151,28 @@ class _Spares:
         self.wanted = threading.Event()
         self.started = False
         self.lock = threading.Lock()
+        self.closing = False
+        atexit.register(self.close)
+
+    def close(self) -> None:
+        """Stop the sandboxes still waiting (at exit: their folders would outlive the process)."""
+        self.closing = True
+        while True:
+            try:
+                box = self.ready.get_nowait()
+            except queue.Empty:
+                return
+            box.stop()
 
     def _loop(self) -> None:
-        while True:
+        while not self.closing:
             while self.ready.qsize() < self.target:
                 try:
-                    self.ready.put(launch())
+                    box = launch()
+                    if self.closing:
+                        box.stop()
+                        return
+                    self.ready.put(box)
                 except SandboxUnavailable:
                     return  # takers launch their own, and fail closed with the reason
             self.wanted.clear()
