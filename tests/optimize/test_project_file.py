@@ -4,6 +4,7 @@ naming the file and the field; fuzzed documents never give a traceback."""
 from __future__ import annotations
 
 import contextlib
+import shutil
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from assay.optimize.contract import read_harness
 from assay.optimize.proposals import load_proposals
 from assay.records.canonical import dumps
 from assay.records.optimize import load_project
+from assay.tasks.suite import BUNDLED_ROOT
 from tests.conftest import REPO, run_assay
 from tests.support.fuzz import FUZZ, mutated, to_toml
 
@@ -111,3 +113,38 @@ def test_proposals_documents(tmp_path_factory, doc):  # type: ignore[no-untyped-
     path.write_text(to_toml(doc), encoding="utf-8")
     with contextlib.suppress(InputError):
         load_proposals(path)
+
+
+def test_a_script_that_collides_with_a_task_file_is_refused(tmp_path: Path) -> None:
+    # A task whose workspace already holds scripts/hint.py, and a baseline that brings one.
+    suite = tmp_path / "suite"
+    for task in ("deep-merge", "lru-cache"):
+        shutil.copytree(BUNDLED_ROOT / "repair" / task, suite / task)
+    (suite / "deep-merge" / "workspace" / "scripts").mkdir()
+    (suite / "deep-merge" / "workspace" / "scripts" / "hint.py").write_text("print('task')\n")
+    shutil.copytree(EXAMPLE / "baseline", tmp_path / "baseline")
+    (tmp_path / "baseline" / "scripts").mkdir()
+    (tmp_path / "baseline" / "scripts" / "hint.py").write_text("print('harness')\n")
+    doc = {
+        **BASE,
+        "harness": {**BASE["harness"], "baseline": "baseline"},
+        "evaluation": {**BASE["evaluation"], "model": "scripted:builtin:repair-harness"},
+        "search": {"suite": "suite", "tasks": ["deep-merge"]},
+        "heldout": {"suite": "suite", "tasks": ["lru-cache"]},
+        "proposer": {**BASE["proposer"], "script": str(EXAMPLE / "proposals.toml")},
+    }
+    done = run_assay("optimize", str(write(tmp_path, doc)), "--out", str(tmp_path / "o"))
+    assert done.returncode == 2, done.stderr
+    assert "scripts/hint.py" in done.stderr and "collides" in done.stderr
+    assert "deep-merge" in done.stderr and "Traceback" not in done.stderr
+    assert not list((tmp_path / "o").glob("candidates/*/evaluation/run"))
+
+
+def test_bad_agent_proposer_settings_exit_2(tmp_path: Path) -> None:
+    proposer = {"kind": "agent", "model": "scripted:p.json", "config": {"max_passes": 0}}
+    doc = {**BASE, "proposer": proposer}
+    (tmp_path / "baseline").mkdir()
+    done = run_assay("optimize", str(write(tmp_path, doc)), "--out", str(tmp_path / "o"))
+    assert done.returncode == 2
+    assert "proposer.config" in done.stderr and "max_passes" in done.stderr
+    assert "Traceback" not in done.stderr

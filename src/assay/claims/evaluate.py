@@ -8,6 +8,9 @@ this order: a caller's flag (``manifest_changed``, ``missing_artifacts``, ``data
 (``requirement_failed``), invalid data, a spec changed since an earlier look, looks
 exhausted, too few units or too few discordant units for the sign test ever to pass
 (``insufficient_evidence``), ``ci_includes_margin``, ``direction_ns``, ``multiplicity``.
+A non-inferiority claim (``hypothesis = "non_inferiority"``, H0: difference ≤ −margin) is
+decided the same way without the sign test's two checks: its bound must exceed −margin +
+budgets and its p-value (:mod:`assay.claims.evidence`) pass Holm.
 Replicate arms (``design = "replicates"``) are decided the same way on an unpaired exact
 test (:mod:`assay.claims.replicates`). Design and measured error rates: reference/stats.md.
 """
@@ -273,7 +276,7 @@ def _first_failure(
         return "insufficient_evidence", f"{e.n} {unit}s; the claim needs at least {spec.min_n}"
     alpha = spec.alpha_per_look
     needed = min_discordant_units(alpha)
-    if e.discordant < needed:
+    if e.directional and e.discordant < needed:
         return "insufficient_evidence", (
             f"only {e.discordant} {unit}s differ between arms; an exact sign test at"
             f" alpha {alpha:g} needs at least {needed}"
@@ -281,7 +284,7 @@ def _first_failure(
     bound = f"lower bound {e.lower_bound:.4g} ({e.bound})"
     if e.lower_bound <= spec.threshold:
         return "ci_includes_margin", f"{bound} does not exceed {spec.threshold:g}"
-    if e.p_sign is not None and e.p_sign > alpha:
+    if e.directional and e.p_sign is not None and e.p_sign > alpha:
         return "direction_ns", f"sign test p {e.p_sign:.4g} exceeds alpha {alpha:g}"
     return _holm_failure(e.p_claim, family, i, alpha, f"{bound} exceeds {spec.threshold:g}")
 

@@ -9,7 +9,9 @@ import typer
 
 def report_cmd(
     runs: list[Path] = typer.Argument(
-        None, help="Run directories written by `assay run` (several: compared side by side)."
+        None,
+        help="Run directories written by `assay run` (several: compared side by side), and/or"
+        " optimization folders written by `assay optimize` (one section each).",
     ),
     out: Path | None = typer.Option(
         None,
@@ -33,6 +35,10 @@ def report_cmd(
 ) -> None:
     """Regenerate report.md, a self-contained report.html and PNG plots from run directories.
 
+    An optimization folder (``assay optimize --out``) given among them adds its section:
+    objective over iterations with intervals (table and plot), outcomes, the held-out result;
+    alone, ``assay report OPT_DIR`` writes OPT_DIR/report/.
+
     Reads nothing but the run directories (and, with --rerank, the rerank records). Deciding
     the pre-registered claims of a finished run is a look, recorded in each run's
     claims/ledger.jsonl; an unfinished run's claims are not decided unless --interim. Prints
@@ -41,17 +47,26 @@ def report_cmd(
     from assay.cli.options import output_folder
     from assay.errors import InputError
     from assay.report.build import write_report
+    from assay.report.optimization import is_optimization
 
-    runs = runs or []
-    if not runs and not rerank:
+    given = runs or []
+    if not given and not rerank:
         raise InputError.single(
             "assay report", "RUNS", "nothing to report on", "give run directories or --rerank POOL"
         )
+    optimizations = [p for p in given if is_optimization(p)]
+    runs = [p for p in given if not is_optimization(p)]
     # Beside the pool, never in it or in its records folder: both keep verifying.
     first = rerank[0] if rerank else None
-    default = runs[0] / "report" if runs or first is None else first.parent / f"{first.name}.report"
+    default = (
+        given[0] / "report" if given or first is None else first.parent / f"{first.name}.report"
+    )
     files = write_report(
-        runs, output_folder(out or default, "--out"), interim=interim, rerank=rerank
+        runs,
+        output_folder(out or default, "--out"),
+        interim=interim,
+        rerank=rerank,
+        optimizations=optimizations,
     )
     typer.echo(str(files.folder / files.markdown))
     typer.echo(str(files.folder / files.html))

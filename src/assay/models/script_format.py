@@ -52,7 +52,9 @@ agent loop ends its pass; ``"repeat_last"`` answers the last turn again (without
 
 ``[[variants]]`` (``when_system_contains``, ``tasks``) replace a task's turns when the
 system prompt contains a text: a scripted model that follows an instruction (in process
-only; ``assay serve`` plays the script's own turns). A ``TASK@sN`` key (one seed's replies)
+only; ``assay serve`` plays the script's own turns). ``when_context_contains`` (instead, or
+as well) needs a text in the rest of the conversation — a tool's output, say: a model that
+reacts to what a script printed. A ``TASK@sN`` key (one seed's replies)
 missing from the script or a variant falls back to ``TASK``, then to ``"*"``.
 """
 
@@ -244,8 +246,24 @@ class Variant(_Strict):
     system prompt (an AGENTS.md line, say) it behaves as the variant's turns say.
     """
 
-    when_system_contains: str = Field(min_length=1)
+    when_system_contains: str | None = Field(default=None, min_length=1)
+    when_context_contains: str | None = Field(default=None, min_length=1)
+    """A text that must appear in the conversation after the system prompt (the prompt, the
+    replies, tool output): a model that reacts to what a tool showed it. Turns are still
+    counted from the conversation's start, so the variant's list lines up with the task's."""
     tasks: dict[str, list[Turn]] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _a_condition(self) -> Variant:
+        if self.when_system_contains is None and self.when_context_contains is None:
+            raise ValueError("a variant needs when_system_contains or when_context_contains")
+        return self
+
+    def applies(self, system: str, context: str) -> bool:
+        """Whether every condition the variant gives holds."""
+        return (self.when_system_contains is None or self.when_system_contains in system) and (
+            self.when_context_contains is None or self.when_context_contains in context
+        )
 
 
 class Script(_Strict):
@@ -266,16 +284,17 @@ class Script(_Strict):
         """Every task key the script or one of its variants holds replies for."""
         return frozenset(self.tasks).union(*(v.tasks for v in self.variants))
 
-    def turn(self, task: str, index: int, system: str = "") -> Turn:
+    def turn(self, task: str, index: int, system: str = "", context: str = "") -> Turn:
         """Return the turn to play as turn ``index`` of ``task``, applying ``on_exhausted``.
 
-        ``system`` is the request's system prompt, which selects a :class:`Variant`.
+        ``system`` is the request's system prompt and ``context`` the rest of its messages;
+        they select a :class:`Variant`.
         """
         # ``TASK@sN`` (one seed's replies) falls back to the task's own, then to ``"*"``.
         keys = (task, task.split("@s", 1)[0], DEFAULT_TASK)
         source = self.tasks
         for variant in self.variants:
-            if variant.when_system_contains in system and any(k in variant.tasks for k in keys):
+            if variant.applies(system, context) and any(k in variant.tasks for k in keys):
                 source = variant.tasks
                 break
         turns = next((source[k] for k in keys if source.get(k)), [])

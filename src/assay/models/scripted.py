@@ -93,7 +93,12 @@ class ScriptedModel:
             else:
                 index = self._turn_of.get(conversation, 0)
             system = "\n".join(m.content for m in request.messages if m.role == "system")
-            turn = self.script.turn(request.task_id, index, system)
+            context = (
+                "\n".join(m.content for m in request.messages if m.role != "system")
+                if any(v.when_context_contains for v in self.script.variants)
+                else ""
+            )
+            turn = self.script.turn(request.task_id, index, system, context)
             tries = self._tries_of.get(conversation, 0)
             if tries < len(turn.faults):
                 self._tries_of[conversation] = tries + 1

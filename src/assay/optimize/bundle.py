@@ -16,6 +16,7 @@ from pathlib import Path
 
 import assay
 from assay.optimize.contract import CONFIG_FILE, INSTRUCTIONS_FILE
+from assay.optimize.scripts import SCRIPTS_DIR
 from assay.optimize.tree import BUNDLE_DIR
 from assay.records.optimize import Project
 
@@ -24,6 +25,8 @@ How the harness reaches the agent in an evaluation:
 - {INSTRUCTIONS_FILE}: appended to the evaluated agent's system prompt;
 - {CONFIG_FILE}: [agent] settings of the loop agent (max_passes, max_steps, memory, ...),
   and setup = [[argv], ...] commands run in a throwaway copy before each evaluation;
+- {SCRIPTS_DIR}/: copied into every evaluated workspace at the same paths (a name that is
+  already a file of a task is refused); the agent is told they exist and may run them;
 - any other file is ignored by evaluations.
 """
 

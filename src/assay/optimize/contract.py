@@ -5,6 +5,8 @@
   ``evaluation.config`` (``max_passes``, ``max_steps``, ``memory``, ``temperature``...);
   ``setup``: commands (argv lists) run in the evaluation's throwaway copy of the harness,
   in the gate's sandbox, before the run (their by-products stay in that copy);
+- ``scripts/`` — copied into every evaluated attempt's workspace at the same paths, as part
+  of its starting files (:mod:`assay.optimize.scripts`); the agent is told they exist;
 - every other file is the proposer's to use (notes, drafts); evaluations ignore it.
 """
 
@@ -20,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assay.agents.config import LoopConfig
 from assay.errors import InputError
+from assay.optimize.scripts import harness_scripts, scripts_note
 from assay.sandbox import process
 from assay.sandbox.isolation import plan_for
 from assay.sandbox.limits import UNPRIVILEGED_UID, Limits
@@ -46,12 +49,17 @@ class Harness:
 
     instructions: str | None
     config: HarnessConfig = field(default_factory=HarnessConfig)
+    scripts: list[str] = field(default_factory=list)
+    """``scripts/...`` paths laid into every evaluated workspace."""
 
     def agent_config(self, base: dict[str, Any], source: str) -> dict[str, Any]:
-        """The loop agent's settings: the project's, then the harness's, then AGENTS.md."""
+        """The loop agent's settings: the project's, the harness's, AGENTS.md, the scripts."""
         merged = {**base, **self.config.agent}
-        if self.instructions is not None:
-            merged["instructions"] = self.instructions
+        parts = [self.instructions] if self.instructions is not None else []
+        if self.scripts:
+            parts.append(scripts_note(self.scripts))
+        if parts:
+            merged["instructions"] = "\n\n".join(parts)
         try:
             LoopConfig.model_validate(merged)
         except ValidationError as exc:
@@ -87,7 +95,7 @@ def read_harness(folder: Path) -> Harness:
                 "instructions come from AGENTS.md",
                 "write them into AGENTS.md",
             )
-    return Harness(instructions=instructions, config=config)
+    return Harness(instructions=instructions, config=config, scripts=harness_scripts(folder))
 
 
 @dataclass(frozen=True)

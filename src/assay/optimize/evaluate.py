@@ -1,8 +1,9 @@
 """One evaluation of a harness: a throwaway copy, its setup, an ordinary assay run.
 
 The harness is copied (regular files only) into a scratch folder, its setup commands run
-there (their logs go to ``EVAL/setup``), and the run directory ``EVAL/run`` is an ordinary
-assay run of the project's agent with the harness applied (see
+there (their logs go to ``EVAL/setup``), a harness with ``scripts/`` gets its own copy of the
+split's tasks with the scripts in each workspace (``EVAL/tasks``), and the run directory
+``EVAL/run`` is an ordinary assay run of the project's agent with the harness applied (see
 :mod:`assay.optimize.contract`). The copy is removed after the run, so nothing an
 evaluation writes can reach the candidate it evaluated.
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 from assay.claims.data import Row
 from assay.errors import InputError, RunAborted
 from assay.optimize.contract import read_harness, run_setup
+from assay.optimize.scripts import tasks_with_scripts
 from assay.optimize.tree import copy_regular
 from assay.records.attempt import AttemptRecord
 from assay.records.manifest import AgentSpec, ConcurrencySpec, Manifest, TimeoutSpec
@@ -141,6 +143,10 @@ def evaluate(
                     setup_failure=f"setup {result.argv} {how}: {result.stderr[-400:]}",
                 )
         manifest = manifest_for(project, split, config, name, base)
+        if harness.scripts:
+            suite = _suite(split, base)
+            folder = tasks_with_scripts(split, suite, harness_dir, harness.scripts, out / "tasks")
+            manifest = manifest.model_copy(update={"suites": [str(folder)]})
         run_dir = out / "run"
         run = run_experiment(manifest, run_dir, show_progress=False, manifest_dir=base)
     records = sorted(run.latest().values(), key=lambda r: r.attempt_id)

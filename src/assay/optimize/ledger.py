@@ -42,6 +42,10 @@ COLUMNS = (
     "evaluation_tokens",
     "evaluation_cost_usd",
     "best",
+    "rule",
+    "non_inferiority_status",
+    "cost_status",
+    "cost_mean_saving",
 )
 
 
@@ -82,7 +86,7 @@ def write_tsv(folder: Path, records: list[CandidateRecord]) -> None:
     """``ledger.tsv``: one row per ledger line, the columns of :data:`COLUMNS`."""
     rows = ["\t".join(COLUMNS)]
     for r in records:
-        o, i, g = r.objective, r.incumbent_objective, r.gate
+        o, i, g, ni, c = r.objective, r.incumbent_objective, r.gate, r.non_inferiority, r.cost
         cells = [
             r.candidate,
             r.parent,
@@ -103,6 +107,10 @@ def write_tsv(folder: Path, records: list[CandidateRecord]) -> None:
             None if o is None else o.tokens,
             None if o is None else o.cost_usd,
             r.best,
+            r.rule,
+            None if ni is None else ni.status,
+            None if c is None else c.status,
+            None if c is None else c.mean_saving,
         ]
         rows.append("\t".join(_cell(c) for c in cells))
     write_atomic(folder / TSV, "\n".join(rows) + "\n")

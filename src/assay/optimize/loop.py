@@ -27,6 +27,7 @@ from pathlib import Path
 
 from assay.errors import InputError
 from assay.optimize import ledger
+from assay.optimize.agent_proposer import agent_config, run_agent
 from assay.optimize.bundle import write_bundle
 from assay.optimize.evaluate import (
     Evaluation,
@@ -43,7 +44,7 @@ from assay.optimize.proposer import (
     run_scripted,
     write_proposal,
 )
-from assay.optimize.select import decide
+from assay.optimize.select import choose, decide
 from assay.optimize.state import State, budget_reached
 from assay.optimize.tree import (
     BUNDLE_DIR,
@@ -96,6 +97,8 @@ class Optimization:
                     f"unknown agent CLI {name!r}",
                     f"use one of {', '.join(sorted(ADAPTERS))}",
                 )
+        if project.proposer.kind == "agent":
+            agent_config(project.proposer)  # bad settings: exit 2 before anything runs
         check_split(project.search, base, "project: search")
         check_split(project.heldout, base, "project: heldout")
 
@@ -235,6 +238,8 @@ class Optimization:
             ran = run_scripted(self.proposals, state.iteration, ws, spec.timeout_s, folder)
         elif spec.kind == "command":
             ran = run_command(spec, ws, folder)
+        elif spec.kind == "agent":
+            ran = run_agent(spec, ws, prompt=prompt, candidate=cid, logdir=folder, base=self.base)
         else:
             ran = run_cli(spec, ws, prompt=prompt, candidate=cid, logdir=folder, base=self.base)
         shutil.move(ws / BUNDLE_DIR, folder / "bundle")
@@ -314,31 +319,26 @@ class Optimization:
             state.evaluations += 1
             state.spent_s += incumbent.duration_s
             incumbent_run = _relative(incumbent.run, self.out)
-        gate = decide(
-            f"{cid}-beats-{state.best}",
-            child,
-            incumbent,
-            margin=sel.margin,
-            alpha=sel.alpha,
-            min_n=sel.min_n,
-        )
-        kept = gate.status == "supported"
+        choice = choose((cid, state.best), child, incumbent, sel)
         spent = child.duration_s + (incumbent.duration_s if incumbent_run else 0.0)
         self._record(
             _line(
                 common,
-                outcome="keep" if kept else "discard",
-                reason=gate.detail if kept else f"{gate.reason}: {gate.detail}",
+                outcome="keep" if choice.kept else "discard",
+                reason=choice.reason,
                 objective=child.objective(),
                 incumbent_objective=incumbent.objective(),
-                gate=gate,
+                gate=choice.gate,
+                rule=choice.rule,
+                non_inferiority=choice.non_inferiority,
+                cost=choice.cost,
                 evaluation_s=round(spent, 4),
                 run=_relative(child.run, self.out),
                 incumbent_run=incumbent_run,
-                best=cid if kept else state.best,
+                best=cid if choice.kept else state.best,
             )
         )
-        if kept:
+        if choice.kept:
             state.best, state.incumbent = cid, child
         else:
             state.incumbent = incumbent

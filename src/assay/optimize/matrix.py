@@ -10,13 +10,9 @@ from __future__ import annotations
 
 import re
 import statistics
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from assay.errors import InputError
 from assay.optimize.loop import Optimization
 from assay.records.canonical import dumps
 from assay.records.optimize import (
@@ -27,6 +23,7 @@ from assay.records.optimize import (
     ProposerSpec,
     load_project,
 )
+from assay.records.tomlfile import read_toml, validate_as
 from assay.store.atomic import write_atomic
 
 COLUMNS = ("proposer", "model", "trials", "success_rate", "mean_best_objective", "timeout_rate")
@@ -34,17 +31,8 @@ COLUMNS = ("proposer", "model", "trials", "success_rate", "mean_best_objective",
 
 def load_matrix(path: Path) -> MatrixSpec:
     """Read and validate a matrix file (exit 2 naming file and field)."""
-    if not path.is_file():
-        raise InputError.single(path, "", "matrix file not found", "give a .toml file")
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        return MatrixSpec.model_validate(raw)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError.single(path, "", f"not valid TOML: {exc}", "fix the syntax") from None
-    except ValidationError as exc:
-        raise InputError.from_validation(
-            exc, path, fix="see README: Harness optimization"
-        ) from None
+    raw = read_toml(path, "matrix file")
+    return validate_as(MatrixSpec, raw, path, fix="see README: Harness optimization")
 
 
 def cells(spec: MatrixSpec) -> list[ProposerSpec]:

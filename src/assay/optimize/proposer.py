@@ -6,7 +6,8 @@
   JSON lines ``{"type": "usage", "tokens": N, "cost_usd": X}`` and ``{"type": "message",
   "text": ...}`` on its stdout report usage and its last message (else they are unknown);
 - ``cli:NAME``: a third-party agent CLI, confined to the workspace with only its model
-  endpoint reachable (the arm machinery of ``assay run --agent cli:NAME``).
+  endpoint reachable (the arm machinery of ``assay run --agent cli:NAME``);
+- ``agent``: assay's own loop agent, in :mod:`assay.optimize.agent_proposer`.
 """
 
 from __future__ import annotations

@@ -42,11 +42,17 @@ FailClosedReason = Literal[
 (two runs compared whose manifests differ where it matters) are raised by the caller as
 flags; the gate raises the rest itself. ``requirement_failed``: a claim listed in
 ``requires_all`` was not supported."""
-Bound = Literal["t", "newcombe", "hoeffding", "clopper_pearson"]
+Bound = Literal["t", "newcombe", "hoeffding", "clopper_pearson", "clopper_pearson_losses"]
 """``clopper_pearson`` (replicates): the treatment's exact lower bound minus the control's
-exact upper bound, each at half the level."""
+exact upper bound, each at half the level. ``clopper_pearson_losses`` (non-inferiority, one
+binary attempt per unit and arm): minus the exact upper bound of the share of units the
+treatment lost (failed where the control passed)."""
 Unit = Literal["task", "cluster", "run"]
 Design = Literal["paired", "replicates"]
+Hypothesis = Literal["superiority", "non_inferiority"]
+"""``superiority``: H0 difference ≤ margin (+ budgets). ``non_inferiority``: H0 difference ≤
+−margin (the treatment is worse by at least the margin); the budgets still count against
+the treatment (the threshold is −margin + budgets)."""
 PerDimension = Literal["suite", "seed", "task"]
 SUB_ID_PATTERN: Final = r"[A-Za-z0-9][A-Za-z0-9_.:-]*"
 """A claim id as users write it; a sub-claim appends ``[suite=…,seed=…]``."""
@@ -156,6 +162,9 @@ class ClaimSpec(BaseModel):
     Fisher); use ``per = ["task"]`` for a few tasks (Holm across them)."""
     min_runs: int = Field(default=5, ge=1, le=100_000, exclude_if=lambda v: v == 5)
     """replicates: fewest runs each arm needs on the task before the claim is decided."""
+    hypothesis: Hypothesis = Field(default="superiority", exclude_if=lambda v: v == "superiority")
+    """``non_inferiority``: the claim is "treatment is not worse than control by ``margin``
+    or more" (paired design only; no sign test, since no direction is claimed)."""
     rationale: str | None = Field(default=None, max_length=2000, exclude_if=_unset)
     """Why the margin and budgets are what they are (shown beside them in reports)."""
 
@@ -185,6 +194,13 @@ class ClaimSpec(BaseModel):
                 "a paired claim per task would rest on one task each: per task needs"
                 ' design = "replicates"'
             )
+        if self.hypothesis == "non_inferiority":
+            if self.design != "paired":
+                raise ValueError("a non-inferiority claim needs the paired design")
+            if self.margin <= 0:
+                raise ValueError(
+                    "a non-inferiority claim needs margin > 0 (with 0 it is a superiority claim)"
+                )
         low, high = self.bounds
         if not low < high:
             raise ValueError(f"bounds must be (low, high) with low < high, got {self.bounds}")
@@ -194,8 +210,14 @@ class ClaimSpec(BaseModel):
 
     @property
     def threshold(self) -> float:
-        """Return what the lower bound must exceed: margin + transport + audit distortion."""
-        return self.margin + self.transport_budget + self.audit_distortion_budget
+        """Return what the lower bound must exceed: margin + transport + audit distortion.
+
+        Non-inferiority: −margin + transport + audit distortion.
+        """
+        budgets = self.transport_budget + self.audit_distortion_budget
+        if self.hypothesis == "non_inferiority":
+            return -self.margin + budgets
+        return self.margin + budgets
 
     @property
     def alpha_per_look(self) -> float:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -16,14 +15,13 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
-from assay.errors import InputError
 from assay.records.canonical import digest
 from assay.records.claim import ClaimSpec
+from assay.records.tomlfile import read_toml, validate_as
 
 MANIFEST_SCHEMA: Final = "assay.manifest.v1"
 DEFAULT_CALL_S: Final = 180.0
@@ -266,27 +264,19 @@ class Manifest(_Strict):
 def load_manifest(path: str | Path) -> Manifest:
     """Read and validate a manifest file; every problem names the file, key and fix."""
     file = Path(path)
-    if not file.is_file():
-        raise InputError.single(file, "", "manifest not found", "give the path of a .toml file")
-    try:
-        raw = tomllib.loads(file.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError.single(file, "", f"not valid TOML: {exc}", "fix the syntax") from None
-    return manifest_from_dict(raw, source=str(file))
+    return manifest_from_dict(read_toml(file, "manifest"), source=str(file))
 
 
 def manifest_from_dict(raw: dict[str, Any], *, source: str) -> Manifest:
     """Validate manifest data that came from ``source``."""
-    try:
-        return Manifest.model_validate(raw)
-    except ValidationError as exc:
-        raise InputError.from_validation(
-            exc,
-            source,
-            fix="see the demo manifest (src/assay/runner/demo.toml) for every key",
-            fixes={
-                "string_pattern_mismatch": "use letters, digits, '.', '_' and '-' only: names"
-                " and ids are single words, never paths",
-                "finite_number": "give a finite number (NaN and infinities cannot be hashed)",
-            },
-        ) from None
+    return validate_as(
+        Manifest,
+        raw,
+        source,
+        fix="see the demo manifest (src/assay/runner/demo.toml) for every key",
+        fixes={
+            "string_pattern_mismatch": "use letters, digits, '.', '_' and '-' only: names"
+            " and ids are single words, never paths",
+            "finite_number": "give a finite number (NaN and infinities cannot be hashed)",
+        },
+    )

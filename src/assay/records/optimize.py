@@ -8,19 +8,23 @@ end adds one line per side (``heldout-baseline``, ``heldout-best``).
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from assay.errors import InputError
 from assay.records.canonical import digest
 from assay.records.manifest import NAME_PATTERN, ConditionSpec
+from assay.records.tomlfile import read_toml, validate_as
 
 PROJECT_SCHEMA: Final = "assay.optimize.v1"
 CANDIDATE_SCHEMA: Final = "assay.optimize.candidate.v1"
 LEADERBOARD_SCHEMA: Final = "assay.optimize.leaderboard.v1"
+
+CostKind = Literal["tokens", "usd", "duration"]
+KeepRule = Literal["superior", "non-inferior-cheaper"]
+"""Why a child was kept: the gate supported "better by the margin", or "not worse by the
+non-inferiority margin" together with "strictly cheaper"."""
 
 Outcome = Literal[
     "baseline",
@@ -95,6 +99,13 @@ class SelectionSpec(_Strict):
     reevaluate_incumbent: bool = True
     """Evaluate the incumbent again beside every child (pairs on fresh evaluations, so a
     lucky evaluation of the incumbent does not stick); costs one evaluation per child."""
+    non_inferiority_margin: float | None = Field(default=None, gt=0.0, lt=1.0)
+    """When set, a child the gate does not find better may still replace its parent if the
+    gate supports "child is not worse by this margin or more" (non-inferiority, paired) AND
+    the child is strictly cheaper on ``cost`` (:mod:`assay.optimize.cost`)."""
+    cost: CostKind = "tokens"
+    """The cost the non-inferiority rule compares: the evaluated agent's ``tokens`` (prompt +
+    completion), ``usd`` (unknown dollars fail closed) or ``duration`` (seconds per attempt)."""
 
 
 class HeldoutSpec(SplitSpec):
@@ -106,15 +117,19 @@ class HeldoutSpec(SplitSpec):
 class ProposerSpec(_Strict):
     """Who proposes changes to the harness."""
 
-    kind: str = Field(pattern=r"^(scripted|command|cli:[a-z0-9][a-z0-9-]*)$")
+    kind: str = Field(pattern=r"^(scripted|command|agent|cli:[a-z0-9][a-z0-9-]*)$")
     """``scripted`` (replays a proposals file, for tests and the example), ``command`` (any
-    program, run in the child's workspace) or ``cli:NAME`` (an agent CLI)."""
+    program, run in the child's workspace), ``agent`` (assay's own loop agent with ``model``)
+    or ``cli:NAME`` (an agent CLI)."""
     script: str | None = None
     """``scripted``: the proposals file (relative to the project file)."""
     command: list[str] = Field(default_factory=list)
     """``command``: the argv; the prompt arrives on stdin."""
     model: str | None = None
-    """``cli:NAME``: the model spec the CLI reaches through assay's proxy."""
+    """``agent`` and ``cli:NAME``: the model spec (a CLI reaches it through assay's proxy; a
+    scripted model's replies are keyed by the candidate id, or ``"*"``)."""
+    config: dict[str, Any] = Field(default_factory=dict)
+    """``agent``: loop-agent settings (``assay.agents.config.LoopConfig``)."""
     instructions: str = (
         "Improve the agent harness in this folder so the agent evaluated with it succeeds on"
         " more tasks. Read .optimize/ (the task, the parent's results, the environment)."
@@ -128,8 +143,10 @@ class ProposerSpec(_Strict):
             raise ValueError("a scripted proposer needs script (the proposals file)")
         if self.kind == "command" and not self.command:
             raise ValueError("a command proposer needs command (argv)")
-        if self.kind.startswith("cli:") and not self.model:
-            raise ValueError("a cli proposer needs model (a model spec)")
+        if (self.kind == "agent" or self.kind.startswith("cli:")) and not self.model:
+            raise ValueError(f"a {self.kind} proposer needs model (a model spec)")
+        if self.config and self.kind != "agent":
+            raise ValueError("config is for the agent proposer (loop-agent settings)")
         return self
 
 
@@ -182,25 +199,17 @@ class Project(_Strict):
 
 def load_project(path: Path) -> Project:
     """Read and validate a project file; every problem names the file, key and fix (exit 2)."""
-    if not path.is_file():
-        raise InputError.single(path, "", "project file not found", "give a .toml file")
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError.single(path, "", f"not valid TOML: {exc}", "fix the syntax") from None
-    return project_from_dict(raw, source=str(path))
+    return project_from_dict(read_toml(path, "project file"), source=str(path))
 
 
 def project_from_dict(raw: dict[str, Any], *, source: str) -> Project:
     """Validate project data that came from ``source``."""
-    try:
-        return Project.model_validate(raw)
-    except ValidationError as exc:
-        raise InputError.from_validation(
-            exc,
-            source,
-            fix="see the example project (src/assay/optimize/example/project.toml)",
-        ) from None
+    return validate_as(
+        Project,
+        raw,
+        source,
+        fix="see the example project (src/assay/optimize/example/project.toml)",
+    )
 
 
 class Objective(_Strict):
@@ -231,6 +240,32 @@ class GateVerdict(_Strict):
     units: int
 
 
+class CostVerdict(_Strict):
+    """Whether the child is strictly cheaper than its parent, paired over task × seed units.
+
+    Differences are parent minus child per unit (positive: the child is cheaper). Supported
+    only when the exact distribution-free lower confidence bound of their median (an order
+    statistic, from the sign test's binomial) is above zero.
+    """
+
+    cost: CostKind
+    status: Literal["supported", "fail_closed"]
+    reason: str | None
+    """``cost_unknown``, ``data_invalid``, ``insufficient_evidence`` or ``not_cheaper``."""
+    detail: str
+    units: int
+    child_total: float | None
+    parent_total: float | None
+    mean_saving: float | None
+    """Mean per-unit difference (parent − child)."""
+    median_lower_bound: float | None
+    """One-sided lower confidence bound (at alpha) of the median per-unit saving."""
+    cheaper: int
+    dearer: int
+    p_value: float | None
+    """Exact one-sided sign test of "the child is cheaper" (ties dropped)."""
+
+
 class Usage(_Strict):
     """What the proposer spent on one candidate (unknown is null, never 0)."""
 
@@ -256,6 +291,13 @@ class CandidateRecord(_Strict):
     incumbent_objective: Objective | None = None
     """The parent's objective on the evaluation the child was paired with."""
     gate: GateVerdict | None = None
+    rule: KeepRule | None = None
+    """Why a ``keep`` was kept (the reason starts with it too); None for other outcomes."""
+    non_inferiority: GateVerdict | None = None
+    """The non-inferiority claim's verdict, when the gate did not support superiority and the
+    project declares ``selection.non_inferiority_margin``."""
+    cost: CostVerdict | None = None
+    """The paired cost comparison beside it."""
     changed_files: list[str] = Field(default_factory=list)
     usage: Usage = Usage()
     evaluation_s: float = 0.0

@@ -359,30 +359,34 @@ def write_report(
     record_looks: bool = True,
     interim: bool = False,
     rerank: Sequence[Path] = (),
+    optimizations: Sequence[Path] = (),
 ) -> ReportFiles:
     """Write ``report.md``, ``report.html`` and the plots for the run directories into ``out``.
 
-    ``rerank`` adds the reranking section (pool folders or folders of rerank records); with
-    no run directory the report is that section alone.
+    ``rerank`` adds the reranking section (pool folders or folders of rerank records),
+    ``optimizations`` one harness-optimization section per folder; with no run directory
+    the report is those sections alone.
     """
     from assay.report.html import render_html
     from assay.report.markdown import render_markdown
+    from assay.report.optimization import PLOT, optimization_blocks
     from assay.report.rerank_section import FIGURE_PREFIX, load_rerank, rerank_blocks
 
     bundles = load_rerank(rerank)
     if paths:
         items = blocks(analyse(paths, record_looks=record_looks, interim=interim))
     else:
-        items = [Heading(1, "assay report — reranking")]
+        items = [Heading(1, "assay report — " + ("reranking" if bundles else "optimization"))]
     if bundles:
         items += rerank_blocks(bundles)
-    every = [*paths, *rerank]
+    items += [b for folder in optimizations for b in optimization_blocks(folder)]
+    every = [*paths, *rerank, *optimizations]
     extra = sorted({s for p in every for s in (str(p.absolute()), str(p.resolve()))})
     extra += sorted({s for s in (str(out.absolute()), str(out.resolve()))})
     content = _sanitize(items, extra)
     out.mkdir(parents=True, exist_ok=True)
     images: list[str] = []
-    stale = [*FIGURES, *(p.name for p in out.glob(f"{FIGURE_PREFIX}*.png"))]
+    stale = [*FIGURES, PLOT, *(p.name for p in out.glob(f"{FIGURE_PREFIX}*.png"))]
     for name in stale:
         (out / name).unlink(missing_ok=True)  # a plot that no longer applies must not linger
     for b in content:

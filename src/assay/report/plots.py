@@ -190,3 +190,43 @@ def channel_detection(bars: list[ChannelBar]) -> bytes:
     ax.legend(fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False)
     ax.set_title("Interrupt channels: detections, misses, false alarms", fontsize=11, pad=22)
     return _png(fig)
+
+
+@dataclass(frozen=True)
+class ObjectivePoint:
+    """One evaluated candidate of an optimization."""
+
+    iteration: int
+    candidate: str
+    outcome: str
+    mean: float
+    low: float
+    high: float
+
+
+def objective_over_iterations(points: list[ObjectivePoint]) -> bytes:
+    """An optimization's objective by iteration with 95% bars; kept filled, discarded hollow."""
+    fig = _figure(7.5, 4.2)
+    ax = fig.subplots()
+    for p in points:
+        kept = p.outcome in ("baseline", "keep")
+        ax.errorbar(
+            [p.iteration],
+            [p.mean],
+            yerr=[[max(0.0, p.mean - p.low)], [max(0.0, p.high - p.mean)]],
+            fmt="o",
+            color=PALETTE[0] if kept else PALETTE[1],
+            markerfacecolor=PALETTE[0] if kept else "white",
+            elinewidth=1.2,
+            capsize=4,
+            markersize=7,
+        )
+        ax.annotate(p.candidate, (p.iteration, p.mean), textcoords="offset points", xytext=(6, 4))
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # iterations are whole numbers
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("objective (search split)")
+    ax.set_ylim(-0.05, 1.05)
+    _style(ax)
+    return _png(fig)
