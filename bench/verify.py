@@ -17,7 +17,7 @@ processes and assay's slots get different shares of the contended cores) and CPU
 core-seconds each spends per candidate: the parent and every sandbox server with the
 children it reaped, against the ceiling's workers and their children), which load moves much
 less.
-Run: .venv/bin/python bench/verify.py [--every 4] [--mutants 3] [--rounds 3]
+Run: .venv/bin/python bench/verify.py [--every 4] [--mutants 3] [--rounds 3] [--no-evalplus]
 """
 
 from __future__ import annotations
@@ -109,12 +109,14 @@ def _tree_cpu(root: int) -> float:
     return total / tick
 
 
-def _pool_cpu(pool: FunctionPool) -> float:
-    """CPU seconds of this process and every slot's sandbox so far."""
-    return time.process_time() + sum(_tree_cpu(pid) for pid in pool.sandbox_pids)
+def _pool_cpu(pool: FunctionPool) -> tuple[float, float]:
+    """CPU seconds so far of this process (the trusted side) and of every slot's sandbox."""
+    return time.process_time(), sum(_tree_cpu(pid) for pid in pool.sandbox_pids)
 
 
-def _assay(all_cases: list[Case], pool: FunctionPool, tmp: Path) -> tuple[float, float, list[bool]]:
+def _assay(
+    all_cases: list[Case], pool: FunctionPool, tmp: Path
+) -> tuple[float, tuple[float, float], list[bool]]:
     folders = []
     for n, case in enumerate(all_cases):
         ws = tmp / f"a{n}"
@@ -132,7 +134,8 @@ def _assay(all_cases: list[Case], pool: FunctionPool, tmp: Path) -> tuple[float,
             )
         )
     elapsed = time.perf_counter() - start
-    return elapsed, _pool_cpu(pool) - cpu, [v.passed for v in verdicts]
+    end = _pool_cpu(pool)
+    return elapsed, (end[0] - cpu[0], end[1] - cpu[1]), [v.passed for v in verdicts]
 
 
 def _ceiling(all_cases: list[Case], tmp: Path) -> tuple[float, float]:
@@ -186,6 +189,7 @@ def main() -> None:
     ap.add_argument("--every", type=int, default=4, help="take every Nth MBPP+ problem")
     ap.add_argument("--mutants", type=int, default=3, help="AST mutants per problem")
     ap.add_argument("--rounds", type=int, default=3, help="alternating assay/ceiling rounds")
+    ap.add_argument("--no-evalplus", action="store_true", help="skip EvalPlus's evaluator")
     args = ap.parse_args()
     python = evalplus_python()
     with tempfile.TemporaryDirectory() as tmp_s, FunctionPool() as pool:
@@ -197,16 +201,23 @@ def main() -> None:
         _assay(all_cases[:20], pool, tmp / "warm")  # every slot started and warm
         # Rounds alternate so that the load of a shared machine hits both paths alike.
         t_assays, t_bares, cpu_ratios = [], [], []
+        n = len(all_cases)
+        costs: list[tuple[float, float, float]] = []  # ms per candidate: trusted, sandbox, bare
         for r in range(args.rounds):
             (tmp / f"r{r}").mkdir()
-            t, cpu, ours = _assay(all_cases, pool, tmp / f"r{r}")
+            t, (trusted, sandboxed), ours = _assay(all_cases, pool, tmp / f"r{r}")
             t_assays.append(t)
             bare_t, bare_cpu = _ceiling(all_cases, tmp)
             t_bares.append(bare_t)
-            cpu_ratios.append(bare_cpu / cpu)
+            cpu_ratios.append(bare_cpu / (trusted + sandboxed))
+            costs.append((1000 * trusted / n, 1000 * sandboxed / n, 1000 * bare_cpu / n))
         t_assay, t_bare = statistics.median(t_assays), statistics.median(t_bares)
-        n = len(all_cases)
         print(f"{len(tasks)} problems, {n} candidates (canonical + {args.mutants} mutants each)")
+        for r, (trusted, sandboxed, bare) in enumerate(costs):
+            print(
+                f"round {r + 1}: CPU ms per candidate: assay {trusted + sandboxed:.2f} "
+                f"(trusted side {trusted:.2f}, sandboxes {sandboxed:.2f}), ceiling {bare:.2f}"
+            )
         print(
             f"assay / bare fork ceiling (throughput, median of {args.rounds}): "
             f"{t_bare / t_assay:.2f}"
@@ -215,6 +226,8 @@ def main() -> None:
             f"assay / bare fork ceiling (CPU cost per candidate, median of {args.rounds}): "
             f"{statistics.median(cpu_ratios):.2f}"
         )
+        if args.no_evalplus:
+            return
         if python is None:
             print("EvalPlus venv missing: run `make evalplus` for the EvalPlus comparison")
             return

@@ -312,3 +312,23 @@ def test_without_bubblewrap_the_pool_refuses_to_start(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))  # no bwrap to be found: no weaker fallback
     with pytest.raises(SlotError, match="bubblewrap"):
         FunctionPool(workers=1).start()
+
+
+PIPE_TAMPER = """
+import fcntl, os, time
+def probe():
+    # The answers' pipe is the slot's: its flags and size are shared with the server.
+    fcntl.fcntl(3, fcntl.F_SETFL, os.O_NONBLOCK | os.O_DIRECT)
+    fcntl.fcntl(3, fcntl.F_SETPIPE_SZ, 4096)
+    time.sleep(0.3)  # every slot takes one of these before any takes a second
+    return fcntl.fcntl(3, fcntl.F_GETFL) & os.O_NONBLOCK != 0
+"""
+
+
+def test_what_a_candidate_sets_on_the_answers_pipe_never_reaches_the_next(fn_pool):
+    tampered = fn_pool.run([Job(PIPE_TAMPER, "probe", [wire.encode([])], [5.0])] * fn_pool.workers)
+    assert all(r.answers[0].value is True for r in tampered)
+    # A large answer, written in one go: blocked by a non-blocking 4 KiB pipe if that stayed.
+    big = "def probe():\n    return 'x' * 300_000\n"
+    runs = fn_pool.run([Job(big, "probe", [wire.encode([])], [5.0])] * fn_pool.workers)
+    assert [r.answers[0].value == "x" * 300_000 for r in runs] == [True] * fn_pool.workers

@@ -8,6 +8,7 @@ decoded by :mod:`.wire`; the executor never imports or runs the program itself.
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import shutil
@@ -46,6 +47,11 @@ class Job:
     """Instead of calls: code run after the module, each reported as ok or its exception."""
     not_none: bool = False
     """Send ``out is not None`` instead of a non-bool answer (EvalPlus's not-None tasks)."""
+    inputs_json: bytes = b""
+    """``inputs`` already as JSON text (a task's, encoded once for all its candidates)."""
+    known: Sequence[Any] | None = None
+    """Trusted side only, never sent: per input a typed-JSON form (or None) that answers are
+    matched against undecoded (see :func:`interpret`)."""
 
     def request(self) -> dict[str, Any]:
         """The plain request sent to the sandbox server (no expected value in it)."""
@@ -53,12 +59,15 @@ class Job:
         return {
             "source": self.source,
             "entry": self.entry,
-            "inputs": list(self.inputs),
             "mode": "snippets" if self.snippets is not None else "calls",
             "snippets": list(self.snippets or []),
             "not_none": self.not_none,
             "limits": {"cpu_s": cpu, "memory_mb": self.memory_mb, "fsize_mb": 16, "nofile": 128},
         }
+
+    def encoded_inputs(self) -> bytes:
+        """The inputs as the JSON list the server receives beside the request."""
+        return self.inputs_json or json.dumps(list(self.inputs)).encode()
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,9 @@ class Answer:
     detail: str = ""
     time_s: float = 0.0
     """Time the child measured for the call (used for references only)."""
+    matched: bool = False
+    """The answer's typed JSON equalled the form it was checked against (see :func:`interpret`);
+    ``value`` is then left undecoded (None)."""
 
 
 @dataclass
@@ -83,7 +95,7 @@ class Run:
     duration_s: float = 0.0
 
 
-def _answer(msg: dict[str, Any]) -> Answer:
+def _answer(msg: dict[str, Any], known: Any) -> Answer:
     t = msg.get("t")
     spent = float(t) if type(t) is float and t >= 0 else 0.0
     if "exc" in msg:
@@ -93,13 +105,22 @@ def _answer(msg: dict[str, Any]) -> Answer:
     if "v" not in msg:
         return Answer("missing", detail="malformed answer")
     try:
+        if known is not None and msg["v"] == known:  # both plain JSON: built-in == only
+            return Answer("value", time_s=spent, matched=True)
+    except RecursionError:
+        pass
+    try:
         return Answer("value", wire.decode(msg["v"]), time_s=spent)
     except (wire.Unserializable, RecursionError, ValueError, TypeError) as exc:
         return Answer("unserializable", detail=str(exc)[:80], time_s=spent)
 
 
-def interpret(raw: Raw, n: int) -> Run:
-    """Turn what the slot saw into answers: the first answer per input counts."""
+def interpret(raw: Raw, n: int, known: Sequence[Any] | None = None) -> Run:
+    """Turn what the slot saw into answers: the first answer per input counts.
+
+    ``known`` (typed JSON per input, None where not wanted): an answer equal to it is marked
+    ``matched`` and not decoded -- the gate's fast path for answers equal to the expected.
+    """
     found: dict[int, Answer] = {}
     load_error, ready = "", False
     for msg in raw.lines:
@@ -109,7 +130,7 @@ def interpret(raw: Raw, n: int) -> Run:
             load_error = f"{msg.get('load_error')}: {str(msg.get('msg', ''))[:200]}"
         idx = msg.get("i")
         if ready and type(idx) is int and 0 <= idx < n and idx not in found:
-            found[idx] = _answer(msg)
+            found[idx] = _answer(msg, known[idx] if known is not None else None)
     problems = []
     if raw.timed_out:
         problems.append("timeout")
@@ -155,8 +176,10 @@ class _Worker(threading.Thread):
             while self.error is None and (item := self.items.get()) is not None:
                 job, out, index = item
                 try:
-                    raw = self.slot.run(job.request(), job.import_s, list(job.limits_s))
-                    out.put((index, interpret(raw, len(job.inputs))))
+                    raw = self.slot.run(
+                        job.request(), job.encoded_inputs(), job.import_s, list(job.limits_s)
+                    )
+                    out.put((index, interpret(raw, len(job.inputs), job.known)))
                 except Exception as exc:  # any trouble fails this job, closed
                     self.slot.stop()
                     why = f"sandbox slot error: {type(exc).__name__}: {exc}"[:300]

@@ -4,22 +4,29 @@ It is started by :mod:`assay.verify.function.slots` under bubblewrap as a slot's
 unprivileged uid, from ``/usr/bin/python3 -I -S`` with only this file and :mod:`wire` bound
 in. It receives one job at a time on stdin (a candidate's source, its entry point and its
 inputs; never an expected value) and forks a child per job. The child runs the candidate
-and writes one JSON line per input to its own pipe; the server relays those bytes to the
-trusted parent as they come, then kills every other process in the sandbox's pid namespace,
-empties ``/tmp`` and reports how the child ended. The parent keeps every deadline: a
-stopped or killed server only fails the job it was running.
+and writes one JSON line per input to the answers' pipe, whose other end the trusted parent
+reads directly (the pipe is the slot's, passed in at start; the server resets its flags
+and size before each child). When the child has exited, the server kills every other
+process in the sandbox's pid namespace, empties ``/tmp`` and reports how the child ended;
+the parent then reads what is left in the pipe. The parent keeps every deadline: a stopped
+or killed server only fails the job it was running.
 
-Frames to the parent: one kind byte (``C`` child bytes, ``E`` end of job), a 4-byte
+A job from the parent: two 4-byte big-endian lengths, then the job's JSON header and the
+JSON list of its inputs. The server keeps the decoded inputs of recent jobs (keyed by their
+exact bytes), so the candidates of one task do not decode the same inputs again; a child
+gets a forked copy, so nothing it does to them reaches the server or the next child.
+Frames to the parent on stdout: one kind byte (``H`` hello, ``E`` end of job), a 4-byte
 big-endian length, the payload.
 """
 
 import contextlib
 import ctypes
+import fcntl
 import gc
 import json
+import math
 import os
 import resource
-import select
 import shutil
 import signal
 import struct
@@ -34,7 +41,10 @@ else:
     import wire  # bound next to this file; the launcher puts its folder on sys.path
 
 RUN_DIR = "/tmp/run"
-RELAY_CAP = 32 * 1024 * 1024
+PIPE_SIZE = 65536
+"""The answers' pipe's size (Linux's default), restored before every child."""
+CACHE_BYTES = 8 * 1024 * 1024
+"""Input bytes whose decoded form the server keeps (the oldest are dropped first)."""
 _PR_SET_DUMPABLE = 4
 
 
@@ -83,8 +93,7 @@ def _line(fd: int, text: str) -> None:
 
 
 def _call_all(fd: int, fn: Any, inputs: list[Any], not_none: bool) -> None:
-    for i, raw in enumerate(inputs):
-        args: Any = wire.decode(raw)
+    for i, args in enumerate(inputs):
         start = time.perf_counter()
         try:
             out = fn(*args)
@@ -96,11 +105,32 @@ def _call_all(fd: int, fn: Any, inputs: list[Any], not_none: bool) -> None:
             continue
         spent = time.perf_counter() - start
         try:
-            text = wire.dumps(out)
+            text = _dumps(out)
         except (wire.Unserializable, RecursionError, ValueError):
             _line(fd, json.dumps({"i": i, "unser": type(out).__name__, "t": spent}))
             continue
         _line(fd, f'{{"i":{i},"t":{spent!r},"v":{text}}}')
+
+
+def _flat(x: Any) -> bool:
+    t = type(x)
+    if t is int:
+        return bool(-(2**63) < x < 2**63)
+    if t is float:
+        return math.isfinite(x)
+    return t is str or t is bool or x is None
+
+
+def _dumps(out: Any) -> str:
+    """``wire.dumps``'s text, without its walk for a scalar or a list of scalars.
+
+    Most functions answer with one; the walk would cost more than the call.
+    """
+    if _flat(out):
+        return json.dumps(out)
+    if type(out) is list and all(map(_flat, out)):
+        return json.dumps(out, separators=(",", ":"))
+    return wire.dumps(out)
 
 
 def _drop(uid_text: str | None, nproc: int) -> None:
@@ -116,7 +146,7 @@ def _drop(uid_text: str | None, nproc: int) -> None:
         os._exit(4)  # never run a candidate as anything but the slot's uid
 
 
-def _child(job: dict[str, Any], fd: int) -> None:
+def _child(job: dict[str, Any], inputs: list[Any] | None, fd: int) -> None:
     """Run one job in the forked child; never returns."""
     code = 0
     try:
@@ -151,7 +181,9 @@ def _child(job: dict[str, Any], fd: int) -> None:
                 except BaseException as exc:
                     _line(3, json.dumps({"i": i, "exc": type(exc).__name__, "t": 0.0}))
         else:
-            _call_all(3, getattr(mod, job["entry"]), job["inputs"], bool(job.get("not_none")))
+            if inputs is None:
+                raise wire.Unserializable("the inputs did not decode")
+            _call_all(3, getattr(mod, job["entry"]), inputs, bool(job.get("not_none")))
         _line(3, '{"end":true}')
     except BaseException as exc:
         try:
@@ -165,6 +197,10 @@ def _sweep() -> None:
     """Kill every other process of this pid namespace (pid 1, bubblewrap, is spared)."""
     me = os.getpid()
     for _ in range(200):
+        # This namespace's /proc lists every process in it (a forking one included), so an
+        # empty list means nothing is left; kill(-1) would first walk every task on the host.
+        if not [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, me)]:
+            return
         with contextlib.suppress(ProcessLookupError):
             os.kill(-1, signal.SIGKILL)
         while True:
@@ -173,13 +209,18 @@ def _sweep() -> None:
                     break
             except ChildProcessError:
                 break
-        left = [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, me)]
-        if not left:
-            return
         time.sleep(0.001)
 
 
 def _empty_tmp() -> None:
+    """Remove everything in ``/tmp`` and ``/dev/shm`` (every process of the job is dead)."""
+    # Most candidates leave only what their child wrote: removed without the full walk.
+    with contextlib.suppress(OSError):
+        only_run = os.listdir("/tmp") == ["run"] and not os.listdir("/dev/shm")
+        if only_run and os.listdir(RUN_DIR) == ["solution.py"]:
+            os.unlink(os.path.join(RUN_DIR, "solution.py"))
+            os.rmdir(RUN_DIR)
+            return
     for root in ("/tmp", "/dev/shm"):
         try:
             names = os.listdir(root)
@@ -200,68 +241,51 @@ def _empty_tmp() -> None:
                 pass
 
 
-def _relay(rfd: int, pid: int) -> tuple[int, bool]:
-    """Forward the child's bytes until it closes its pipe and exits; return (status, capped)."""
-    total, capped, status = 0, False, None
-    while True:
-        ready, _, _ = select.select([rfd], [], [], 0.05)
-        if ready:
-            chunk = os.read(rfd, 65536)
-            if not chunk:
-                break
-            total += len(chunk)
-            if total > RELAY_CAP:
-                capped = True
-                break
-            send(b"C", chunk)
-        elif status is None:
-            done, st = os.waitpid(pid, os.WNOHANG)
-            if done:
-                status = st
-                # Drain what the child wrote before it exited; later writers are killed.
-                _drain(rfd)
-                break
-    if status is None:
-        if capped:
-            os.kill(pid, signal.SIGKILL)
-        status = os.waitpid(pid, 0)[1]
-    return status, capped
+def _reset_pipe(fd: int) -> None:
+    """Undo what the last child may have set on the answers' pipe.
+
+    Its flags (non-blocking, packet mode, ...) and its size belong to the pipe, which every
+    child shares with the server: left as they are, they would reach the next candidate.
+    """
+    fcntl.fcntl(fd, fcntl.F_SETFL, 0)
+    fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
 
 
-def _drain(rfd: int) -> None:
-    os.set_blocking(rfd, False)
+def _inputs(cache: dict[bytes, list[Any]], data: bytes) -> list[Any] | None:
+    """The decoded argument lists of a job's inputs (kept for the next job with the same)."""
+    if data in cache:
+        return cache[data]
     try:
-        while chunk := os.read(rfd, 65536):
-            send(b"C", chunk)
-    except BlockingIOError:
-        pass
+        inputs = [list(wire.decode(x)) for x in json.loads(data)]  # type: ignore[call-overload]
+    except (ValueError, TypeError, RecursionError):
+        return None
+    cache[data] = inputs
+    while sum(map(len, cache)) > CACHE_BYTES and len(cache) > 1:
+        del cache[next(iter(cache))]
+    gc.freeze()  # as at start: children do not copy these pages for the collector
+    return inputs
 
 
-def serve() -> None:
-    """Answer jobs until stdin closes."""
+def serve(data_fd: int) -> None:
+    """Answer jobs until stdin closes; each child writes its answers to ``data_fd``."""
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     # Children then never touch (and so never copy) the server's pages for the collector.
     gc.freeze()
     send(b"H", json.dumps({"dumpable": not nondumpable(), "pid": os.getpid()}).encode())
+    cache: dict[bytes, list[Any]] = {}
     while True:
-        head = read_exact(0, 4)
+        head = read_exact(0, 8)
         if not head:
             return
-        job = json.loads(read_exact(0, struct.unpack(">I", head)[0]))
-        _empty_tmp()
-        rfd, wfd = os.pipe()
+        sizes = struct.unpack(">II", head)
+        job = json.loads(read_exact(0, sizes[0]))
+        inputs = _inputs(cache, read_exact(0, sizes[1]))
+        _reset_pipe(data_fd)
         pid = os.fork()
         if pid == 0:
-            os.close(rfd)
-            _child(job, wfd)
-        os.close(wfd)
-        status, capped = _relay(rfd, pid)
-        os.close(rfd)
+            _child(job, inputs, data_fd)
+        # Only waits while the child runs: touching nothing, it copies none of its pages.
+        status = os.waitpid(pid, 0)[1]
         _sweep()
         _empty_tmp()
-        end = {"status": status, "capped": capped}
-        send(b"E", json.dumps(end).encode())
-
-
-if __name__ == "__main__":
-    serve()
+        send(b"E", json.dumps({"status": status}).encode())

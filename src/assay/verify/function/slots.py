@@ -8,6 +8,7 @@ the slot's bubblewrap is killed, the slot restarts on its next job, and the job 
 from __future__ import annotations
 
 import json
+import math
 import os
 import select
 import struct
@@ -38,7 +39,7 @@ def function_runtime() -> Path:
     return runtime_dir(_HERE, _RUNTIME_FILES)
 
 
-_BOOT = "import sys; sys.path[:0] = ['/rt']; import sandbox_server; sandbox_server.serve()"
+_BOOT = "import sys; sys.path[:0] = ['/rt']; import sandbox_server; sandbox_server.serve({fd})"
 
 
 @dataclass
@@ -54,32 +55,65 @@ class Raw:
     duration_s: float = 0.0
 
 
-class _Frames:
-    """Frames from the server's stdout, read with deadlines."""
+class _Channel:
+    """The server's frames and the child's bytes (its own pipe), read with deadlines."""
 
-    def __init__(self, fd: int) -> None:
-        self.fd, self.buf = fd, b""
+    def __init__(self, control: int, data: int) -> None:
+        self.control, self.data, self.buf = control, data, b""
+        os.set_blocking(data, False)
+        # poll, not select: select fails on descriptors above 1023 in a busy process.
+        self.poller = select.poll()
+        for fd in (control, data):
+            self.poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+
+    def _frame(self) -> tuple[bytes, bytes] | None:
+        if len(self.buf) >= 5:
+            size = struct.unpack(">I", self.buf[1:5])[0]
+            if len(self.buf) >= 5 + size:
+                kind, payload = self.buf[:1], self.buf[5 : 5 + size]
+                self.buf = self.buf[5 + size :]
+                return kind, payload
+        return None
 
     def next(self, deadline: float) -> tuple[bytes, bytes] | None:
-        """The next frame, or None when the deadline passes; EOFError if the server is gone."""
+        """The next frame, ``D`` with the child's bytes, or None when the deadline passes.
+
+        EOFError if the server is gone.
+        """
         while True:
-            if len(self.buf) >= 5:
-                size = struct.unpack(">I", self.buf[1:5])[0]
-                if len(self.buf) >= 5 + size:
-                    kind, payload = self.buf[:1], self.buf[5 : 5 + size]
-                    self.buf = self.buf[5 + size :]
-                    return kind, payload
+            frame = self._frame()
+            if frame is not None:
+                return frame
             left = deadline - time.monotonic()
-            if left <= 0:
+            # Past the deadline, one last look without waiting: bytes that arrived in time
+            # count even if this side, busy elsewhere, reads them late.
+            ready = {fd for fd, _ in self.poller.poll(max(0, math.ceil(left * 1000)))}
+            if not ready and left <= 0:
                 return None
-            # poll, not select: select fails on descriptors above 1023 in a busy process.
-            poller = select.poll()
-            poller.register(self.fd, select.POLLIN | select.POLLHUP | select.POLLERR)
-            if poller.poll(max(1, int(left * 1000))):
-                chunk = os.read(self.fd, 1 << 20)
+            if self.data in ready:
+                try:
+                    chunk = os.read(self.data, 1 << 20)
+                except BlockingIOError:
+                    chunk = None
+                if chunk == b"":
+                    raise EOFError
+                if chunk:
+                    return b"D", chunk
+            if self.control in ready:
+                chunk = os.read(self.control, 1 << 20)
                 if not chunk:
                     raise EOFError
                 self.buf += chunk
+
+    def drain(self) -> bytes:
+        """What the child's pipe still holds (its writers are all dead by then)."""
+        out = b""
+        try:
+            while chunk := os.read(self.data, 1 << 20):
+                out += chunk
+        except BlockingIOError:
+            pass
+        return out
 
 
 class Slot:
@@ -97,25 +131,35 @@ class Slot:
         self.deps = deps
         """A task's installed dependencies: read-only, on the server's path."""
         self.proc: subprocess.Popen[bytes] | None = None
-        self.frames: _Frames | None = None
+        self.frames: _Channel | None = None
         self.dumpable = True
 
     def start(self) -> None:
         """Start the server and read its hello (raise :class:`SlotError` on failure)."""
         limits = self.limits
-        self.proc = subprocess.Popen(
-            self._argv(),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-            cwd="/",
-            env=SANDBOX_ENV,
-            # The server stays root (with a few capabilities) and drops each child to the uid.
-            preexec_fn=lambda: apply(limits, drop_uid=False),  # noqa: PLW1509
-        )
+        # The children's answers come on their own pipe, straight to this side: the server
+        # only waits while a child runs (relaying would wake it, and copy its pages, per line).
+        data, theirs = os.pipe()
+        try:
+            self.proc = subprocess.Popen(
+                self._argv(theirs),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+                cwd="/",
+                env=SANDBOX_ENV,
+                pass_fds=(theirs,),
+                # The server stays root (with a few capabilities) and drops each child to the uid.
+                preexec_fn=lambda: apply(limits, drop_uid=False),  # noqa: PLW1509
+            )
+        except OSError:
+            os.close(data)
+            raise
+        finally:
+            os.close(theirs)
         assert self.proc.stdout is not None
-        self.frames = _Frames(self.proc.stdout.fileno())
+        self.frames = _Channel(self.proc.stdout.fileno(), data)
         try:
             hello = self.frames.next(time.monotonic() + 30)
         except EOFError:
@@ -125,10 +169,11 @@ class Slot:
             raise SlotError("the function sandbox did not start (is bubblewrap usable here?)")
         self.dumpable = bool(json.loads(hello[1]).get("dumpable", True))
 
-    def _argv(self) -> list[str]:
+    def _argv(self, data_fd: int) -> list[str]:
+        boot = _BOOT.format(fd=data_fd)
         if self.deps is None:
-            return sandbox_argv(self.bwrap, self.runtime, _BOOT, child_uid=self.uid)
-        boot = _BOOT.replace(
+            return sandbox_argv(self.bwrap, self.runtime, boot, child_uid=self.uid)
+        boot = boot.replace(
             "import sandbox_server",
             f"sys.path.append({DEPS_MOUNT!r}); import sandbox_server",
             1,
@@ -143,15 +188,19 @@ class Slot:
             for pipe in (self.proc.stdin, self.proc.stdout):
                 if pipe is not None:
                     pipe.close()
+        if self.frames is not None:
+            os.close(self.frames.data)
         self.proc, self.frames = None, None
 
-    def _send(self, job: dict[str, Any]) -> None:
+    def _send(self, job: dict[str, Any], inputs: bytes) -> None:
         assert self.proc is not None and self.proc.stdin is not None
         data = json.dumps(job).encode()
-        self.proc.stdin.write(struct.pack(">I", len(data)) + data)
+        self.proc.stdin.write(struct.pack(">II", len(data), len(inputs)) + data + inputs)
         self.proc.stdin.flush()
 
-    def run(self, job: dict[str, Any], import_s: float, limits_s: list[float]) -> Raw:
+    def run(
+        self, job: dict[str, Any], inputs: bytes, import_s: float, limits_s: list[float]
+    ) -> Raw:
         """Run one job; the deadline of input i starts when the answer before it arrived."""
         if self.proc is None:
             self.start()
@@ -160,12 +209,12 @@ class Slot:
         reader = _Lines(raw, len(limits_s))
         try:
             try:
-                self._send(job)
+                self._send(job, inputs)
             except OSError:
                 # The server died between jobs (the candidate has not run yet): restart once.
                 self.stop()
                 self.start()
-                self._send(job)
+                self._send(job, inputs)
             mark = time.monotonic()
             while True:
                 step = reader.pending()
@@ -176,10 +225,12 @@ class Slot:
                     break
                 kind, payload = frame
                 if kind == b"E":
-                    end = json.loads(payload)
-                    raw.status, raw.capped = end.get("status"), bool(end.get("capped"))
+                    # Every process of the job is dead: what its pipe holds is all it wrote.
+                    reader.feed(self.frames.drain())
+                    raw.status = json.loads(payload).get("status")
+                    raw.capped = reader.size > OUTPUT_CAP
                     break
-                if reader.feed(payload):
+                if kind == b"D" and reader.feed(payload):
                     mark = time.monotonic()
                 if reader.size > OUTPUT_CAP:
                     raw.capped = True
@@ -199,15 +250,16 @@ class _Lines:
         self.raw, self.n, self.buf, self.size = raw, n, b"", 0
         self.ready = False
         self.answered: set[int] = set()
+        self.first = 0
+        """Every input below this one has its answer."""
 
     def pending(self) -> int:
         """-1 while the module loads, else the first input without an answer."""
         if not self.ready:
             return -1
-        i = 0
-        while i in self.answered:
-            i += 1
-        return i
+        while self.first in self.answered:
+            self.first += 1
+        return self.first
 
     def feed(self, chunk: bytes) -> bool:
         """Take bytes; return whether progress was made (the clock restarts then)."""
