@@ -332,16 +332,3 @@ def run_query(sql: str, runs: Sequence[RunData]) -> QueryResult:
         return QueryResult(columns, rows)
     finally:
         con.close()
-
-
-def connect_attempts(runs: Sequence[RunData]) -> duckdb.DuckDBPyConnection:
-    """An in-memory database holding only the ``attempts`` table of the given runs.
-
-    For callers that page and filter attempt lists (the viewer): the other tables, events
-    above all, are not read.
-    """
-    import duckdb
-
-    con = duckdb.connect(":memory:", config=dict(SETTINGS))
-    _table(con, "attempts", ATTEMPT_COLUMNS, [_attempt_row(r, a) for r in runs for a in r.records])
-    return con

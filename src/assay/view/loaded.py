@@ -59,9 +59,9 @@ class Loaded:
         """A cursor on the run's ``attempts`` table (one per request: cursors are not shared)."""
         with self._lock:
             if self._con is None:
-                from assay.query.duckdb import connect_attempts
+                from assay.query.duckdb import connect
 
-                self._con = connect_attempts([self.data])
+                self._con = connect([self.data], ("attempts",))  # events are never read here
             return self._con.cursor()
 
     def memo(self, key: str, make: Any) -> Any:
