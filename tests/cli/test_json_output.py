@@ -31,6 +31,7 @@ NOT_RUN_HERE = {
     "agents check": "installs and drives third-party agent CLIs",
     "agents install": "installs third-party agent CLIs",
     "audit": "mutation testing of a whole task",
+    "export inspect": "needs the inspect extra, which lives in its own venv (tests/interop)",
     "calibrate": "needs a scored pool of several problems",
     "import humaneval": "imports 164 problems",
     "import mbppplus": "needs the MBPP+ data file",
@@ -96,6 +97,10 @@ def _calls(tmp: Path) -> dict[str, list[str]]:
         "run": [*QUICK, "--tasks", "window-sums", "--out", str(tmp / "run2"), "--no-preflight"],
         "runs list": [str(tmp)],
         "stats compare": ["7/12", "11/12"],
+        "status": [run],
+        "export csv": [run, "--out", str(tmp / "attempts.csv")],
+        "export parquet": [run, "--out", str(tmp / "attempts.parquet")],
+        "export swebench-preds": [run, "--out", str(tmp / "preds")],
         "sweep": [
             str(tmp / "solo.toml"),
             "--param",
