@@ -10,8 +10,8 @@ from tempfile import TemporaryDirectory
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assay.interop.events import read_events
 from assay.interop.status import parse_stamp
+from assay.results.events import read_events
 
 EVENT = st.fixed_dictionaries(
     {

@@ -31,7 +31,7 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolCall, ToolCallError
 
-from assay.interop.events import read_events
+from assay.results.events import read_events
 
 NOT_RECORDED = "the reply text is not in assay's events"
 

@@ -13,13 +13,11 @@ attempt's ``tool_counts`` and the per-arm load:act do.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from assay.records.attempt import MUTATION_TOOLS, ORIENTATION_TOOLS, AttemptRecord
+from assay.results.events import read_events
 
 
 @dataclass
@@ -41,21 +39,6 @@ class PassRow:
     """Why the pass ended (``completed``, ``max_steps``, ...); None if it was cut short."""
 
 
-def _events(path: Path) -> Iterator[dict[str, Any]]:
-    """The complete event lines of one file (a cut or corrupt line is left out)."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return
-    for raw in data.split(b"\n")[:-1]:
-        try:
-            obj = json.loads(raw)
-        except ValueError:
-            continue
-        if isinstance(obj, dict) and isinstance(obj.get("data"), dict):
-            yield obj
-
-
 def _int(value: object) -> int:
     """A count or index from an event: anything but a non-negative int reads as 0."""
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
@@ -69,7 +52,7 @@ def passes_of(record: AttemptRecord, run_root: Path) -> list[PassRow]:
     path = (run_root / record.events).resolve()
     if Path(record.events).is_absolute() or not path.is_relative_to(run_root.resolve()):
         return []  # never read outside the run directory (the run's checks name it)
-    for event in _events(path):
+    for event in read_events(path):
         kind, data = event.get("kind"), event["data"]
         if kind == "round_start":
             round_ = _int(data.get("round"))

@@ -7,10 +7,11 @@ results, file contents, feedback — are clipped; the raw record stays one link 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
+
+from assay.results.events import read_events
 
 CLIP: Final = 1500
 """Characters of a tool's arguments or result shown before the rest is clipped."""
@@ -35,23 +36,6 @@ def clip(text: str, limit: int = CLIP) -> str:
     if len(text) <= limit:
         return text
     return f"{text[:limit]}\n[... {len(text) - limit} more characters clipped ...]"
-
-
-def read_events(path: Path) -> list[dict[str, Any]]:
-    """The complete event objects of one events file, in file order."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return []
-    out: list[dict[str, Any]] = []
-    for raw in data.split(b"\n")[:-1]:  # the last piece is complete only when empty
-        try:
-            obj = json.loads(raw)
-        except ValueError:
-            continue
-        if isinstance(obj, dict) and isinstance(obj.get("data"), dict):
-            out.append(obj)
-    return out
 
 
 def _dict(v: Any) -> dict[str, Any]:
