@@ -15,18 +15,7 @@ import pytest
 
 from tests.conftest import REPO
 from tests.interop.inspect_env import BIN
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.support.browser import ARGS, CHROMIUM
 
 
 def free_port() -> int:

@@ -10,20 +10,10 @@ from typing import Any
 
 import pytest
 
+from tests.support.browser import ARGS, CHROMIUM
 from tests.support.rundir import CLAIM_IDS
 from tests.support.viewer import FINISHED, LIVE, Viewer
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WAIT_MS = 120_000
 """Generous: the machine may be loaded; nothing here bounds how fast a page is."""
 
